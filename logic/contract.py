@@ -1,0 +1,186 @@
+"""Outcomes contract: who funds delivery, who is paid, each party's position.
+
+See DESIGN.md "Outcomes contract" and "Risk share". All functions work on the
+engine's batched Flows, so the risk-share curve (one row per m) and the Monte
+Carlo (one row per draw) use the same arithmetic as the central case.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import Compiled, Flows, run
+from .finance import pv
+
+INVESTOR = "investor"
+PROVIDER = "provider"
+
+
+def funding(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
+    """Yearly funding of delivery costs by party (B, T), margin included."""
+    margin = 0.0 if c.contract_type == "payment_by_results" else c.margin
+    funded = f.delivery_costs * (1.0 + margin)
+    out: dict[str, np.ndarray] = {}
+    if c.contract_type == "none":
+        out[c.agency_ids[0]] = funded
+    elif c.contract_type == "fee_for_service":
+        for a, share in zip(c.agency_ids, c.payer_share):
+            if share > 0:
+                out[a] = funded * share
+    elif c.contract_type == "payment_by_results":
+        out[PROVIDER] = funded
+    else:
+        out[INVESTOR] = funded
+    return out
+
+
+def party_ids(c: Compiled) -> list[str]:
+    parties = list(c.agency_ids) + [PROVIDER]
+    if c.contract_type == "social_impact_bond":
+        parties.append(INVESTOR)
+    return parties
+
+
+def positions(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
+    """Each party's PV position over the batch (B,)."""
+    d = f.discount
+    funds = funding(c, f)
+    pv_payments = pv(f.payments, d)
+    cash = pv(f.cashable, d)  # (B, A)
+    own = pv(f.agency_costs, d)
+    result: dict[str, np.ndarray] = {}
+    for i, a in enumerate(c.agency_ids):
+        funded = pv(funds[a], d) if a in funds else 0.0
+        result[a] = cash[:, i] - own[:, i] - c.payer_share[i] * pv_payments - funded
+    if c.contract_type == "payment_by_results":
+        result[PROVIDER] = pv_payments - pv(f.delivery_costs, d)
+    else:
+        result[PROVIDER] = pv(f.delivery_costs * c.margin, d)
+    if c.contract_type == "social_impact_bond":
+        result[INVESTOR] = pv_payments - pv(funds[INVESTOR], d)
+    return {k: np.broadcast_to(v, (d.shape[0],)) for k, v in result.items()}
+
+
+def investor_flows(c: Compiled, f: Flows) -> np.ndarray:
+    """The investor's undiscounted yearly cash flow (B, T): payments in, funding out."""
+    return f.payments - funding(c, f)[INVESTOR]
+
+
+def investor_metrics(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
+    """peak_capital, irr, multiple over the batch (nan where undefined or not a bond)."""
+    B = f.payments.shape[0]
+    if c.contract_type != "social_impact_bond":
+        nan = np.full(B, np.nan)
+        return {"peak_capital": nan, "irr": nan, "multiple": nan}
+    flows = investor_flows(c, f)
+    peak = np.maximum(0.0, -np.cumsum(flows, axis=1).min(axis=1))
+    paid = f.payments.sum(axis=1)
+    funded = funding(c, f)[INVESTOR].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        multiple = np.where(funded > 0, paid / np.where(funded > 0, funded, 1.0), np.nan)
+    return {"peak_capital": peak, "irr": irr(flows), "multiple": multiple}
+
+
+def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.ndarray:
+    """Internal rate of return of each row of yearly flows (B, T); nan where none.
+
+    NPV(r) x (1 + r)^(T-1) = sum f_t (1 + r)^(T-1-t) is a polynomial in y = 1 + r
+    that cannot overflow on (0, 11]. Rows whose flows change sign once have
+    exactly one root there (Descartes), found by bisection for all rows at
+    once; rows with several sign changes fall back to the polynomial's roots.
+    """
+    flows = np.atleast_2d(np.asarray(flows, dtype=float))
+    B, T = flows.shape
+    result = np.full(B, np.nan)
+    scale = np.abs(flows).max(axis=1, keepdims=True)
+    scale[scale == 0] = 1.0
+    f = flows / scale
+    signs = np.sign(np.where(np.abs(f) < 1e-12, 0.0, f))
+    changes = np.array([np.count_nonzero(np.diff(row[row != 0])) for row in signs]) if T > 1 else np.zeros(B, int)
+    powers = np.arange(T - 1, -1, -1)
+
+    def g(y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return (f[rows] * y[:, None] ** powers).sum(axis=1)
+
+    simple = np.flatnonzero(changes == 1)
+    if simple.size:
+        lo = np.full(simple.size, 1.0 + low)
+        hi = np.full(simple.size, 1.0 + high)
+        g_lo, g_hi = g(lo, simple), g(hi, simple)
+        ok = np.sign(g_lo) != np.sign(g_hi)
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            g_mid = g(mid, simple)
+            left = np.sign(g_mid) == np.sign(g_lo)
+            lo = np.where(left, mid, lo)
+            g_lo = np.where(left, g_mid, g_lo)
+            hi = np.where(left, hi, mid)
+            if np.all(hi - lo <= 1e-15 * np.maximum(1.0, hi)):
+                break
+        result[simple[ok]] = (0.5 * (lo + hi))[ok] - 1.0
+    for row in np.flatnonzero(changes > 1):
+        roots = np.roots(f[row])  # highest power first: f_0 y^(T-1) + ... + f_(T-1)
+        real = roots[(np.abs(roots.imag) < 1e-9) & (roots.real > 1.0 + low) & (roots.real <= 1.0 + high)].real
+        if real.size:
+            rates = real - 1.0
+            result[row] = rates[np.argmin(np.abs(rates))]
+    return result
+
+
+def switching_values(c: Compiled, params: dict | None = None, m_max: float = 3.0) -> dict[str, float | None]:
+    """For each party: the smallest m in [0, m_max] where its position changes sign from its sign at m = 0.
+
+    Positions are piecewise linear in m (the cap makes the kinks), so a fine
+    grid finds the first crossing and bisection pins it down.
+    """
+    grid = np.linspace(0.0, m_max, 601)
+    pos = positions(c, run(c, params, performance=grid))
+    parties = list(pos)
+    brackets: dict[str, tuple[float, float, float]] = {}
+    result: dict[str, float | None] = {}
+    for p in parties:
+        v = pos[p]
+        s0 = np.sign(_clean(v[0], v))
+        if s0 == 0:
+            result[p] = None  # no sign to change from
+            continue
+        crossed = np.flatnonzero(np.sign(_clean(v, v)) != s0)
+        if crossed.size == 0:
+            result[p] = None
+            continue
+        k = crossed[0]
+        brackets[p] = (grid[k - 1], grid[k], s0)
+    if brackets:
+        names = list(brackets)
+        lo = np.array([brackets[p][0] for p in names])
+        hi = np.array([brackets[p][1] for p in names])
+        s0 = np.array([brackets[p][2] for p in names])
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            values = positions(c, run(c, params, performance=mid))
+            at_mid = np.array([values[p][i] for i, p in enumerate(names)])
+            same = np.sign(at_mid) == s0
+            lo = np.where(same, mid, lo)
+            hi = np.where(same, hi, mid)
+        for i, p in enumerate(names):
+            result[p] = float(hi[i])
+    return {p: result.get(p) for p in parties}
+
+
+def _clean(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Treat rounding noise around zero as zero."""
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(reference))))
+    return np.where(np.abs(x) < tol, 0.0, x)
+
+
+def risk_share_curve(c: Compiled, m: np.ndarray, params: dict | None = None) -> dict[str, np.ndarray]:
+    """Each party's position, outcome payments and whether the cap binds, for each m."""
+    f = run(c, params, performance=m)
+    out = {f"party:{k}": v for k, v in positions(c, f).items()}
+    out["m"] = np.asarray(m, dtype=float)
+    out["outcome_payments"] = f.payments.sum(axis=1)
+    out["cap_binds"] = f.cap_binds
+    inv = investor_metrics(c, f)
+    out["investor_irr"] = inv["irr"]
+    out["investor_multiple"] = inv["multiple"]
+    return out

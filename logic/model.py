@@ -1,0 +1,304 @@
+"""The scenario schema: snapshot format version 1 (see DESIGN.md).
+
+Pydantic models with ``extra="forbid"`` so a misspelt key is an error, strict
+numbers so ``"0.5"`` is not quietly read as 0.5, and finite-only floats.
+Cross-field rules (ids exist, shares sum to 1, ...) live in
+``reference_problems``; ``logic.snapshots.parse_scenario`` runs both and is the
+only way a Scenario should be made from outside data.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+FORMAT_V1 = "toc-business-case/1"
+PROVIDER = "provider"  # the reserved cost payer for delivery costs
+
+Stage = Literal["need", "activity", "outcome", "impact"]
+Strength = Literal["strong", "medium", "weak"]
+BenefitType = Literal["fiscal", "economic", "social"]
+ContractType = Literal["none", "fee_for_service", "payment_by_results", "social_impact_bond"]
+PaymentBasis = Literal["gross", "above_baseline"]
+DiscountSchedule = Literal["constant", "green_book"]
+
+STAGES: tuple[str, ...] = ("need", "activity", "outcome", "impact")
+STRENGTHS: tuple[str, ...] = ("strong", "medium", "weak")
+BENEFIT_TYPES: tuple[str, ...] = ("fiscal", "economic", "social")
+CONTRACT_TYPES: tuple[str, ...] = ("none", "fee_for_service", "payment_by_results", "social_impact_bond")
+PAYMENT_BASES: tuple[str, ...] = ("gross", "above_baseline")
+
+DEFAULT_OPTIMISM_BIAS = {1: 0.0, 2: 0.05, 3: 0.10, 4: 0.15, 5: 0.25, 6: 0.40}
+# Beyond this any amount is a typo or an attack, and sums of such numbers overflow.
+MAX_AMOUNT = 1e15
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _unit_interval(x: float) -> float:
+    if not 0.0 <= x <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {_fmt(x)}")
+    return x
+
+
+def _non_negative(x: float) -> float:
+    if x < 0:
+        raise ValueError(f"must be 0 or more, got {_fmt(x)}")
+    if x > MAX_AMOUNT:
+        raise ValueError(f"must be at most {MAX_AMOUNT:g}, got {_fmt(x)}")
+    return x
+
+
+def _discount_rate(x: float) -> float:
+    if not 0.0 <= x <= 0.2:
+        raise ValueError(f"must be between 0 and 0.2, got {_fmt(x)}")
+    return x
+
+
+def _growth(x: float) -> float:
+    if not -1.0 <= x <= 1.0:
+        raise ValueError(f"must be between -1 and 1, got {_fmt(x)}")
+    return x
+
+
+_Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Fraction = Annotated[_Finite, AfterValidator(_unit_interval)]
+Amount = Annotated[_Finite, AfterValidator(_non_negative)]
+Rate = Annotated[_Finite, AfterValidator(_discount_rate)]
+Growth = Annotated[_Finite, AfterValidator(_growth)]
+Years = Annotated[int, Field(strict=True, ge=0, le=1000)]
+Text = Annotated[str, Field(strict=True, max_length=10_000)]
+Ident = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Settings(_Model):
+    start_year: Annotated[int, Field(strict=True, ge=1900, le=2500)]
+    horizon_years: Annotated[int, Field(strict=True, ge=1, le=100)]
+    discount_rate: Rate = 0.035
+    discount_schedule: DiscountSchedule = "constant"
+    currency: Annotated[str, Field(strict=True, max_length=10)] = "GBP"
+    optimism_bias: dict[Annotated[int, Field(strict=True)], Fraction] = Field(
+        default_factory=lambda: dict(DEFAULT_OPTIMISM_BIAS)
+    )
+
+
+class Agency(_Model):
+    id: Ident
+    name: Text
+
+
+class Cohort(_Model):
+    intake: Annotated[list[Amount], Field(min_length=1)]
+    engagement_rate: Fraction
+
+
+class CostLine(_Model):
+    item: Text
+    payer: Ident
+    setup: Amount = 0.0
+    per_year: Amount = 0.0
+    per_participant: Amount = 0.0
+
+
+class Benefit(_Model):
+    agency: Ident
+    value: Amount
+    type: BenefitType
+    cashable: Fraction = 1.0
+
+
+class Node(_Model):
+    id: Ident
+    stage: Stage
+    label: Text
+    notes: Text | None = None
+    # need
+    population: Amount | None = None
+    unit_cost: Amount | None = None
+    growth_rate: Growth | None = None
+    agency: Ident | None = None
+    # activity
+    costs: list[CostLine] = Field(default_factory=list)
+    # outcome
+    indicator: Text | None = None
+    data_source: Text | None = None
+    accountable: Annotated[bool, Field(strict=True)] = True
+    rate_with: Fraction | None = None
+    rate_without: Fraction | None = None
+    attribution: Fraction = 1.0
+    displacement: Fraction = 0.0
+    evidence_grade: Annotated[int, Field(strict=True)] = 3
+    lag_years: Years = 0
+    duration_years: Years = 1
+    drop_off: Fraction = 0.0
+    price: Amount = 0.0
+    benefits: list[Benefit] = Field(default_factory=list)
+
+
+class Edge(_Model):
+    source: Ident
+    target: Ident
+    assumption: Text | None = None
+    evidence: Text | None = None
+    strength: Strength = "medium"
+
+
+class OutcomePayer(_Model):
+    agency: Ident
+    share: Fraction
+
+
+class Contract(_Model):
+    type: ContractType = "none"
+    payment_basis: PaymentBasis = "above_baseline"
+    payment_lag_years: Years = 1
+    cap: Amount | None = None
+    provider_margin: Fraction = 0.0
+    outcome_payers: list[OutcomePayer] = Field(default_factory=list)
+
+
+class UncertainParameter(_Model):
+    path: Ident
+    dist: Literal["triangular", "uniform", "normal", "pert"]
+    low: _Finite
+    high: _Finite
+    mode: _Finite | None = None
+    sd: _Finite | None = None
+
+
+class Uncertainty(_Model):
+    draws: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] = 10_000
+    seed: Annotated[int, Field(strict=True, ge=0)] = 0
+    parameters: list[UncertainParameter] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    format: Literal["toc-business-case/1"]
+    name: Annotated[str, Field(strict=True, min_length=1, max_length=500)]
+    description: Text | None = None
+    settings: Settings
+    agencies: Annotated[list[Agency], Field(min_length=1)]
+    cohort: Cohort
+    nodes: list[Node]
+    edges: list[Edge] = Field(default_factory=list)
+    contract: Contract = Field(default_factory=Contract)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    # Convenience views used across logic/ ------------------------------
+    def nodes_of(self, stage: str) -> list[Node]:
+        return [n for n in self.nodes if n.stage == stage]
+
+    @property
+    def outcomes(self) -> list[Node]:
+        return self.nodes_of("outcome")
+
+    @property
+    def agency_ids(self) -> list[str]:
+        return [a.id for a in self.agencies]
+
+    def optimism_bias_for(self, grade: int) -> float:
+        return self.settings.optimism_bias[grade]
+
+
+class Problem(tuple):
+    """(location, message); a tuple so it sorts and compares simply."""
+
+    def __new__(cls, where: str, message: str):
+        return super().__new__(cls, (where, message))
+
+    @property
+    def where(self) -> str:
+        return self[0]
+
+    @property
+    def message(self) -> str:
+        return self[1]
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def node_where(index: int, node_id: str | None) -> str:
+    return f"nodes[{index}] {node_id}" if node_id else f"nodes[{index}]"
+
+
+def reference_problems(sc: Scenario) -> list[Problem]:
+    """Rules that join one part of the scenario to another."""
+    out: list[Problem] = []
+    s = sc.settings
+    agencies = set()
+    for i, a in enumerate(sc.agencies):
+        if a.id in agencies:
+            out.append(Problem(f"agencies[{i}]", f"duplicate agency id '{a.id}'"))
+        if a.id == PROVIDER:
+            out.append(Problem(f"agencies[{i}]", f"'{PROVIDER}' is reserved for delivery costs; choose another id"))
+        agencies.add(a.id)
+
+    if len(sc.cohort.intake) > s.horizon_years:
+        out.append(
+            Problem(
+                "cohort.intake",
+                f"has {len(sc.cohort.intake)} years but the horizon is {s.horizon_years} years",
+            )
+        )
+
+    seen: set[str] = set()
+    for i, n in enumerate(sc.nodes):
+        where = node_where(i, n.id)
+        if n.id in seen:
+            out.append(Problem(where, f"duplicate node id '{n.id}'"))
+        seen.add(n.id)
+        if n.agency is not None and n.agency not in agencies:
+            out.append(Problem(where, f"agency '{n.agency}' is not in agencies"))
+        for j, c in enumerate(n.costs):
+            if c.payer != PROVIDER and c.payer not in agencies:
+                out.append(
+                    Problem(f"{where} costs[{j}]", f"payer '{c.payer}' is not 'provider' or an agency id")
+                )
+        for j, b in enumerate(n.benefits):
+            if b.agency not in agencies:
+                out.append(Problem(f"{where} benefits[{j}]", f"agency '{b.agency}' is not in agencies"))
+        if n.stage == "outcome":
+            if n.rate_with is None:
+                out.append(Problem(where, "rate_with is required for an outcome"))
+            if n.rate_without is None:
+                out.append(Problem(where, "rate_without is required for an outcome (the counterfactual)"))
+        if n.evidence_grade not in s.optimism_bias:
+            grades = ", ".join(str(g) for g in sorted(s.optimism_bias))
+            out.append(
+                Problem(where, f"evidence_grade must be one of {grades} (settings.optimism_bias), got {n.evidence_grade}")
+            )
+        if n.costs and n.stage != "activity":
+            out.append(Problem(where, "only activities have costs"))
+        if n.benefits and n.stage != "outcome":
+            out.append(Problem(where, "only outcomes have benefits"))
+
+    for i, e in enumerate(sc.edges):
+        for end in ("source", "target"):
+            ref = getattr(e, end)
+            if ref not in seen:
+                out.append(Problem(f"edges[{i}]", f"{end} '{ref}' is not a node id"))
+
+    c = sc.contract
+    payers = set()
+    for i, p in enumerate(c.outcome_payers):
+        if p.agency not in agencies:
+            out.append(Problem(f"contract.outcome_payers[{i}]", f"agency '{p.agency}' is not in agencies"))
+        if p.agency in payers:
+            out.append(Problem(f"contract.outcome_payers[{i}]", f"agency '{p.agency}' is listed twice"))
+        payers.add(p.agency)
+    if c.outcome_payers:
+        total = math.fsum(p.share for p in c.outcome_payers)
+        if abs(total - 1.0) > 1e-9:
+            out.append(Problem("contract.outcome_payers", f"shares must sum to 1, got {total:g}"))
+    elif c.type in ("fee_for_service", "payment_by_results", "social_impact_bond"):
+        out.append(Problem("contract.outcome_payers", f"a {c.type} contract needs at least one outcome payer"))
+    return out

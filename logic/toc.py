@@ -1,0 +1,139 @@
+"""The theory of change as a networkx DiGraph, its rules and its drawing."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .model import STAGES, Problem, Scenario
+
+ALLOWED_EDGES = {("need", "activity"), ("activity", "outcome"), ("outcome", "outcome"), ("outcome", "impact")}
+# The stage each stage's nodes link back to, for the editors.
+PREVIOUS_STAGE = {"activity": ("need",), "outcome": ("activity", "outcome"), "impact": ("outcome",)}
+
+STAGE_TITLES = {"need": "Needs", "activity": "Activities", "outcome": "Outcomes", "impact": "Impact"}
+STAGE_COLOURS = {"need": "#fde2d4", "activity": "#d7e8f7", "outcome": "#d9f0dc", "impact": "#efe0f5"}
+STAGE_BORDERS = {"need": "#c0582c", "activity": "#2c6fa8", "outcome": "#2f8a3e", "impact": "#7b3f96"}
+STRENGTH_STYLE = {"strong": 'penwidth=2.4 style="solid"', "medium": 'penwidth=1.4 style="solid"', "weak": 'penwidth=1.2 style="dashed"'}
+
+
+def build_graph(sc: Scenario) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for n in sc.nodes:
+        g.add_node(n.id, stage=n.stage, label=n.label)
+    for e in sc.edges:
+        g.add_edge(e.source, e.target, strength=e.strength, assumption=e.assumption or "")
+    return g
+
+
+def graph_problems(sc: Scenario) -> list[Problem]:
+    """Errors: forbidden edge kinds, self-links, duplicate links and cycles."""
+    stage = {n.id: n.stage for n in sc.nodes}
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for i, e in enumerate(sc.edges):
+        if e.source not in stage or e.target not in stage:
+            continue  # reported by the reference check
+        kind = (stage[e.source], stage[e.target])
+        if e.source == e.target:
+            out.append(Problem(f"edges[{i}]", f"'{e.source}' links to itself"))
+        elif kind not in ALLOWED_EDGES:
+            out.append(
+                Problem(
+                    f"edges[{i}]",
+                    f"a link from {kind[0]} '{e.source}' to {kind[1]} '{e.target}' is not allowed "
+                    "(allowed: need->activity, activity->outcome, outcome->outcome, outcome->impact)",
+                )
+            )
+        if (e.source, e.target) in seen:
+            out.append(Problem(f"edges[{i}]", f"the link {e.source} -> {e.target} is listed twice"))
+        seen.add((e.source, e.target))
+    if not out:
+        g = build_graph(sc)
+        try:
+            cycle = nx.find_cycle(g)
+        except nx.NetworkXNoCycle:
+            cycle = None
+        if cycle:
+            path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+            out.append(Problem("edges", f"the links form a cycle: {path}"))
+    return out
+
+
+def graph_warnings(sc: Scenario) -> list[str]:
+    """Gaps in the logic worth a facilitator's attention, not errors."""
+    g = build_graph(sc)
+    stage = nx.get_node_attributes(g, "stage")
+    warnings = []
+    for n in sc.nodes:
+        preds = {stage[p] for p in g.predecessors(n.id)}
+        if n.stage == "activity" and "need" not in preds:
+            warnings.append(f"Activity '{n.label}' answers no need: link a need to it.")
+        if n.stage == "outcome":
+            reached = any(stage[a] == "activity" for a in nx.ancestors(g, n.id))
+            if not reached:
+                warnings.append(f"Outcome '{n.label}' is reached by no activity.")
+        if n.stage == "impact" and "outcome" not in preds:
+            warnings.append(f"Impact '{n.label}' is reached by no outcome.")
+    return warnings
+
+
+def _dot_text(text: str, width: int = 26) -> str:
+    """Wrap a label and escape it for a DOT double-quoted string."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        lines.append(line)
+    escaped = [ln.replace("\\", "\\\\").replace('"', '\\"') for ln in lines]
+    return "\\n".join(escaped) or " "
+
+
+def to_dot(sc: Scenario, highlight: str | None = None, focus: set[str] | None = None) -> str:
+    """DOT source: left to right, one cluster per stage; `highlight` is a stage to emphasise."""
+    lines = [
+        "digraph toc {",
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.7, fontname="Helvetica"];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.12,0.06"];',
+        '  edge [color="#666666", arrowsize=0.7];',
+    ]
+    for stage in STAGES:
+        nodes = [n for n in sc.nodes if n.stage == stage and (focus is None or n.id in focus)]
+        on = highlight is None or highlight == stage
+        lines.append(f"  subgraph cluster_{stage} {{")
+        lines.append(
+            f'    label="{STAGE_TITLES[stage]}"; fontsize=13; fontname="Helvetica-Bold"; '
+            f'style="rounded{",filled" if highlight == stage else ""}"; color="{STAGE_BORDERS[stage] if on else "#cccccc"}"; '
+            f'fillcolor="#fffbe6";'
+        )
+        for n in nodes:
+            fill = STAGE_COLOURS[stage] if on else "#f2f2f2"
+            border = STAGE_BORDERS[stage] if on else "#bbbbbb"
+            font = "#000000" if on else "#777777"
+            pen = 2 if highlight == stage else 1
+            lines.append(
+                f'    "{_id(n.id)}" [label="{_dot_text(n.label)}", fillcolor="{fill}", color="{border}", '
+                f'fontcolor="{font}", penwidth={pen}];'
+            )
+        if not nodes:
+            lines.append(f'    "__empty_{stage}" [label="(none yet)", style="dashed", fontcolor="#999999", color="#cccccc"];')
+        lines.append("  }")
+    for e in sc.edges:
+        if focus is not None and (e.source not in focus or e.target not in focus):
+            continue
+        lines.append(f'  "{_id(e.source)}" -> "{_id(e.target)}" [{STRENGTH_STYLE[e.strength]}];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _id(node_id: str) -> str:
+    return node_id.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def pathway(sc: Scenario, node_id: str) -> set[str]:
+    """The node and everything that leads to it."""
+    g = build_graph(sc)
+    return nx.ancestors(g, node_id) | {node_id}
