@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces: state access, graph view, editors, key figures, charts."""

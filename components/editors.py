@@ -1,0 +1,126 @@
+"""Table editors for nodes, links, costs and benefits.
+
+Each editor's key carries the scenario version: after an edit is applied the
+scenario changes, the version moves on and the editor starts fresh from the
+new scenario. An edit that fails validation leaves the version (and the
+user's typing) in place, with the message beside the table.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from logic import Scenario
+from logic import editing as ed
+from logic.model import BENEFIT_TYPES, STRENGTHS
+from logic.toc import PREVIOUS_STAGE
+
+from .state import clear_problems, document, show_problems, try_apply, version
+
+cc = st.column_config
+FRACTION = {"min_value": 0.0, "max_value": 1.0, "step": 0.01, "format": "%.2f"}
+MONEY = {"min_value": 0.0, "step": 100.0, "format": "%.0f"}
+
+
+def _edited(key: str) -> bool:
+    state = st.session_state.get(key)
+    return bool(state) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def table_editor(area: str, df: pd.DataFrame, columns: dict, apply: Callable[[pd.DataFrame], dict], *, dynamic: bool = True, disabled: list[str] | None = None) -> None:
+    key = f"{area}-{version()}"
+    edited = st.data_editor(
+        df,
+        key=key,
+        column_config=columns,
+        num_rows="dynamic" if dynamic else "fixed",
+        hide_index=True,
+        width="stretch",
+        disabled=disabled or False,
+    )
+    if _edited(key):
+        try_apply(area, lambda: apply(edited))
+    else:
+        clear_problems(area)  # the failed edit was undone or left behind
+    show_problems(area)
+
+
+def node_columns(sc: Scenario, stage: str) -> dict:
+    grades = sorted(sc.settings.optimism_bias)
+    cols = {
+        "id": cc.TextColumn("Id", help="Short unique name. Leave blank to make one from the label.", max_chars=200),
+        "label": cc.TextColumn("Label", width="large", required=True),
+        "notes": cc.TextColumn("Notes / evidence", width="medium"),
+    }
+    if stage == "need":
+        cols |= {
+            "population": cc.NumberColumn("People per year", min_value=0.0, step=1.0, format="%.0f"),
+            "unit_cost": cc.NumberColumn("Cost per person per year (£)", **MONEY),
+            "growth_rate": cc.NumberColumn("Yearly growth", min_value=-1.0, max_value=1.0, step=0.005, format="%.3f"),
+            "agency": cc.SelectboxColumn("Who bears the cost", options=sc.agency_ids),
+        }
+    if stage == "outcome":
+        cols |= {
+            "indicator": cc.TextColumn("Indicator (how it is measured)", width="medium"),
+            "accountable": cc.CheckboxColumn("Programme answers for it", help="Below the accountability line"),
+            "rate_with": cc.NumberColumn("Rate with programme", help="Share of participants achieving it", **FRACTION),
+            "rate_without": cc.NumberColumn("Rate without (counterfactual)", help="Share who would achieve it anyway", **FRACTION),
+            "attribution": cc.NumberColumn("Attribution", help="Share of the change owed to this programme", **FRACTION),
+            "displacement": cc.NumberColumn("Displacement", help="Share that only moves elsewhere", **FRACTION),
+            "evidence_grade": cc.SelectboxColumn("Evidence grade", options=grades, help="1 strongest .. 6 weakest: sets the optimism bias"),
+            "lag_years": cc.NumberColumn("Lag (years)", min_value=0, max_value=100, step=1, format="%d"),
+            "duration_years": cc.NumberColumn("Lasts (years)", min_value=0, max_value=100, step=1, format="%d"),
+            "drop_off": cc.NumberColumn("Drop-off per year", **FRACTION),
+            "price": cc.NumberColumn("Outcome price (£)", **MONEY),
+            "data_source": cc.TextColumn("Data source"),
+        }
+    return cols
+
+
+def nodes_editor(sc: Scenario, stage: str) -> None:
+    table_editor(
+        f"nodes-{stage}",
+        ed.nodes_table(sc, stage),
+        node_columns(sc, stage),
+        lambda df: ed.apply_nodes_table(document(), stage, df),
+    )
+
+
+def links_editor(sc: Scenario, stage: str) -> None:
+    sources = [n.id for n in sc.nodes if n.stage in PREVIOUS_STAGE[stage]]
+    targets = [n.id for n in sc.nodes_of(stage)]
+    cols = {
+        "source": cc.SelectboxColumn("From", options=sources, required=True, width="medium"),
+        "target": cc.SelectboxColumn("To", options=targets, required=True, width="medium"),
+        "strength": cc.SelectboxColumn("Strength of evidence", options=list(STRENGTHS), required=True),
+        "assumption": cc.TextColumn("Assumption (why this leads to that)", width="large"),
+        "evidence": cc.TextColumn("Evidence"),
+    }
+    table_editor(f"links-{stage}", ed.links_table(sc, stage), cols, lambda df: ed.apply_links_table(document(), stage, df))
+
+
+def costs_editor(sc: Scenario) -> None:
+    cols = {
+        "activity": cc.SelectboxColumn("Activity", options=[n.id for n in sc.nodes_of("activity")], required=True),
+        "item": cc.TextColumn("Cost item", width="medium", required=True),
+        "payer": cc.SelectboxColumn("Paid by", options=["provider", *sc.agency_ids], required=True,
+                                    help="provider = delivery cost (funded as the contract says)"),
+        "setup": cc.NumberColumn("Set-up, year 0 (£)", **MONEY),
+        "per_year": cc.NumberColumn("Per year with intake (£)", **MONEY),
+        "per_participant": cc.NumberColumn("Per participant (£)", **MONEY),
+    }
+    table_editor("costs", ed.costs_table(sc), cols, lambda df: ed.apply_costs_table(document(), df))
+
+
+def benefits_editor(sc: Scenario) -> None:
+    cols = {
+        "outcome": cc.SelectboxColumn("Outcome", options=[n.id for n in sc.outcomes], required=True),
+        "agency": cc.SelectboxColumn("Who benefits", options=sc.agency_ids, required=True),
+        "type": cc.SelectboxColumn("Type", options=list(BENEFIT_TYPES), required=True),
+        "value": cc.NumberColumn("Value per extra outcome per year (£)", **MONEY),
+        "cashable": cc.NumberColumn("Cashable share (fiscal)", **FRACTION),
+    }
+    table_editor("benefits", ed.benefits_table(sc), cols, lambda df: ed.apply_benefits_table(document(), df))

@@ -1,0 +1,78 @@
+"""Programme settings, agencies and cohort editors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from logic import Scenario
+from logic import editing as ed
+
+from .editors import table_editor
+from .state import document, show_problems, try_apply, version
+
+cc = st.column_config
+
+
+def settings_editor(sc: Scenario) -> None:
+    v = version()
+    s = sc.settings
+    name = st.text_input("Programme name", sc.name, key=f"name-{v}")
+    c1, c2, c3, c4 = st.columns(4)
+    start = c1.number_input("First delivery year", 1900, 2500, s.start_year, step=1, key=f"start-{v}")
+    horizon = c2.number_input("Years appraised", 1, 100, s.horizon_years, step=1, key=f"horizon-{v}",
+                              help="Years 0 .. horizon-1 are counted.")
+    rate = c3.number_input("Discount rate (real)", 0.0, 0.2, float(s.discount_rate), step=0.005, format="%.3f",
+                           key=f"rate-{v}", help="HM Treasury Green Book: 0.035")
+    schedules = ["constant", "green_book"]
+    schedule = c4.selectbox("Discount schedule", schedules, schedules.index(s.discount_schedule), key=f"schedule-{v}",
+                            format_func=lambda x: {"constant": "Constant", "green_book": "Green Book (declining after 30 years)"}[x])
+    engagement = st.slider("Share of those referred who take part (engagement)", 0.0, 1.0,
+                           float(sc.cohort.engagement_rate), 0.01, key=f"engagement-{v}")
+    changes = {
+        ("name",): name,
+        ("settings", "start_year"): int(start),
+        ("settings", "horizon_years"): int(horizon),
+        ("settings", "discount_rate"): float(rate),
+        ("settings", "discount_schedule"): schedule,
+        ("cohort", "engagement_rate"): float(engagement),
+    }
+    current = document()
+    if any(_get(current, path) != value for path, value in changes.items()):
+        def build():
+            doc = current
+            for path, value in changes.items():
+                doc = ed.set_value(doc, path, value)
+            return doc
+
+        try_apply("settings", build)
+    show_problems("settings")
+
+
+def _get(doc: dict, path: tuple):
+    for key in path:
+        doc = doc.get(key, {}) if isinstance(doc, dict) else None
+    return doc
+
+
+def agencies_editor(sc: Scenario) -> None:
+    cols = {
+        "id": cc.TextColumn("Id", help="Short name used in the rest of the model"),
+        "name": cc.TextColumn("Organisation", width="large", required=True),
+    }
+    table_editor("agencies", ed.agencies_table(sc), cols, lambda df: ed.apply_agencies_table(document(), df))
+
+
+def intake_editor(sc: Scenario) -> None:
+    cols = {
+        "year": cc.TextColumn("Year", disabled=True),
+        "referred": cc.NumberColumn("People referred", min_value=0.0, step=1.0, format="%.0f"),
+    }
+    table_editor("intake", ed.intake_table(sc), cols, lambda df: ed.apply_intake_table(document(), df), dynamic=False)
+    v = version()
+    c1, c2, _ = st.columns([1, 1, 3])
+    if c1.button("Add an intake year", key=f"add-year-{v}", disabled=len(sc.cohort.intake) >= sc.settings.horizon_years):
+        try_apply("intake", lambda: ed.set_value(document(), ("cohort", "intake"), [*sc.cohort.intake, 0.0]))
+    if c2.button("Remove the last year", key=f"drop-year-{v}", disabled=len(sc.cohort.intake) <= 1):
+        try_apply("intake", lambda: ed.set_value(document(), ("cohort", "intake"), sc.cohort.intake[:-1]))
+
+

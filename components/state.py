@@ -1,0 +1,87 @@
+"""The scenario in session state: the one source of truth, and cached results.
+
+Derived results are cached by the scenario's content (its canonical YAML),
+never stored beside it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from logic import DEFAULT_EXAMPLE, Evaluation, Scenario, ScenarioError, dump_scenario, evaluate, load_scenario, parse_scenario
+from logic.editing import EditError
+from logic.editing import document as as_document
+
+SCENARIO = "scenario"
+VERSION = "scenario_version"
+PROBLEMS = "problems"
+
+
+def scenario() -> Scenario:
+    """The current scenario; the bundled example on first use."""
+    if SCENARIO not in st.session_state:
+        st.session_state[SCENARIO] = load_scenario(DEFAULT_EXAMPLE)
+        st.session_state[VERSION] = 0
+        st.session_state[PROBLEMS] = {}
+    return st.session_state[SCENARIO]
+
+
+def version() -> int:
+    scenario()
+    return st.session_state[VERSION]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _evaluate_text(text: str) -> Evaluation:
+    return evaluate(load_scenario(text))
+
+
+def evaluation(sc: Scenario | None = None) -> Evaluation:
+    """The evaluation of a scenario, cached on its content."""
+    return _evaluate_text(dump_scenario(sc or scenario()))
+
+
+def set_scenario(sc: Scenario) -> None:
+    st.session_state[SCENARIO] = sc
+    st.session_state[VERSION] = version() + 1
+
+
+def try_apply(area: str, build) -> bool:
+    """Run `build()` -> new document, validate it, and make it the scenario.
+
+    On a problem the message is kept for `area` (shown beside its editor) and
+    the last valid scenario stays. On success the page is rerun so every
+    figure reflects the change.
+    """
+    problems = st.session_state.setdefault(PROBLEMS, {})
+    try:
+        new = parse_scenario(build())
+    except (ScenarioError, EditError) as exc:
+        problems[area] = exc.lines()
+        return False
+    except Exception as exc:  # a page must never show a traceback
+        problems[area] = [f"That change could not be applied: {exc}"]
+        return False
+    problems.pop(area, None)
+    if new != scenario():
+        set_scenario(new)
+        st.rerun()
+    return True
+
+
+def clear_problems(area: str) -> None:
+    st.session_state.get(PROBLEMS, {}).pop(area, None)
+
+
+def show_problems(area: str) -> None:
+    lines = st.session_state.get(PROBLEMS, {}).get(area)
+    if lines:
+        st.error(
+            "This change was not applied - the figures still show the last valid version.\n\n"
+            + "\n".join(f"- {line}" for line in lines)
+        )
+
+
+def document() -> dict:
+    """The current scenario as an editable dict (a fresh copy)."""
+    return as_document(scenario())

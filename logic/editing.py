@@ -1,0 +1,300 @@
+"""Tables for the editors, and how an edited table becomes a new scenario.
+
+The app edits plain tables (one per stage, one for links, costs, benefits);
+each function here takes the scenario's document (a dict) and an edited
+table and returns a new document, which `parse_scenario` then validates.
+Nothing is dropped silently: a row that cannot be read raises EditError
+naming the row.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from .model import Problem, Scenario
+from .toc import PREVIOUS_STAGE
+
+NODE_COLUMNS: dict[str, list[str]] = {
+    "need": ["id", "label", "population", "unit_cost", "growth_rate", "agency", "notes"],
+    "activity": ["id", "label", "notes"],
+    "outcome": [
+        "id", "label", "indicator", "accountable", "rate_with", "rate_without", "attribution", "displacement",
+        "evidence_grade", "lag_years", "duration_years", "drop_off", "price", "data_source", "notes",
+    ],
+    "impact": ["id", "label", "notes"],
+}
+INT_FIELDS = {"evidence_grade", "lag_years", "duration_years"}
+LINK_COLUMNS = ["source", "target", "strength", "assumption", "evidence"]
+COST_COLUMNS = ["activity", "item", "payer", "setup", "per_year", "per_participant"]
+BENEFIT_COLUMNS = ["outcome", "agency", "type", "value", "cashable"]
+AGENCY_COLUMNS = ["id", "name"]
+
+
+class EditError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+def document(sc: Scenario) -> dict:
+    """The scenario as an editable dict (every field, None left out)."""
+    return sc.model_dump(mode="python", exclude_none=True)
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _clean(value: Any, name: str) -> Any:
+    """Table cell -> YAML value: numpy scalars to Python, whole numbers to int where the schema wants int."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str):
+        value = value.strip()
+    if name in INT_FIELDS and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if name not in INT_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    return value
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:40] or "item"
+
+
+def _rows(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Non-empty rows as dicts of non-blank cells."""
+    out = []
+    for _, row in df.iterrows():
+        cells = {c: _clean(row[c], c) for c in columns if c in row and not _blank(row[c])}
+        if cells:
+            out.append(cells)
+    return out
+
+
+# --- nodes -------------------------------------------------------------------
+
+
+def nodes_table(sc: Scenario, stage: str) -> pd.DataFrame:
+    cols = NODE_COLUMNS[stage]
+    rows = [{c: getattr(n, c) for c in cols} for n in sc.nodes_of(stage)]
+    df = pd.DataFrame(rows, columns=cols)
+    return df
+
+
+def apply_nodes_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
+    """Replace the stage's nodes by the table's rows; renamed ids are followed in links and costs."""
+    doc = copy.deepcopy(doc)
+    old = [n for n in doc["nodes"] if n["stage"] == stage]
+    rows = _rows(df, NODE_COLUMNS[stage])
+    problems: list[Problem] = []
+    existing_ids = {n["id"] for n in doc["nodes"]}
+    old_by_id = {n["id"]: n for n in old}
+    table_ids = {r["id"] for r in rows if "id" in r}
+    new_nodes = []
+    renames: dict[str, str] = {}
+    for i, cells in enumerate(rows):
+        if "id" not in cells:
+            if "label" not in cells:
+                problems.append(Problem(f"row {i + 1}", "needs at least a label"))
+                continue
+            base = slug(cells["label"])
+            candidate, k = base, 2
+            while candidate in existing_ids:
+                candidate, k = f"{base}-{k}", k + 1
+            cells["id"] = candidate
+            existing_ids.add(candidate)
+        if "label" not in cells:
+            problems.append(Problem(f"row {i + 1} {cells['id']}", "label is required"))
+        # Keep what the table does not show (costs, benefits): from the node with this id, or,
+        # when the id is new and the node in this position is gone, from that node (a rename).
+        if cells["id"] in old_by_id:
+            base = dict(old_by_id[cells["id"]])
+        elif i < len(old) and old[i]["id"] not in table_ids:
+            base = dict(old[i])
+            renames[base["id"]] = cells["id"]
+        else:
+            base = {}
+        for c in NODE_COLUMNS[stage]:
+            base.pop(c, None)
+        base.update(cells)
+        base["stage"] = stage
+        new_nodes.append(base)
+    if problems:
+        raise EditError(problems)
+    kept = {n["id"] for n in new_nodes} | set(renames)
+    removed = {n["id"] for n in old} - kept
+    others = [n for n in doc["nodes"] if n["stage"] != stage]
+    doc["nodes"] = _in_stage_order(others + new_nodes)
+    edges = []
+    for e in doc.get("edges", []):
+        e = dict(e)
+        e["source"] = renames.get(e["source"], e["source"])
+        e["target"] = renames.get(e["target"], e["target"])
+        if e["source"] in removed or e["target"] in removed:
+            continue  # a removed node takes its links with it
+        edges.append(e)
+    doc["edges"] = edges
+    return doc
+
+
+def _in_stage_order(nodes: list[dict]) -> list[dict]:
+    order = {"need": 0, "activity": 1, "outcome": 2, "impact": 3}
+    return sorted(nodes, key=lambda n: order.get(n.get("stage"), 9))
+
+
+# --- links -------------------------------------------------------------------
+
+
+def links_table(sc: Scenario, stage: str) -> pd.DataFrame:
+    """Links into the stage's nodes from the stage(s) before it."""
+    stage_of = {n.id: n.stage for n in sc.nodes}
+    rows = [
+        {c: getattr(e, c) for c in LINK_COLUMNS}
+        for e in sc.edges
+        if stage_of.get(e.target) == stage and stage_of.get(e.source) in PREVIOUS_STAGE.get(stage, ())
+    ]
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def apply_links_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
+    doc = copy.deepcopy(doc)
+    stage_of = {n["id"]: n["stage"] for n in doc["nodes"]}
+    previous = PREVIOUS_STAGE.get(stage, ())
+    keep = [
+        e for e in doc.get("edges", [])
+        if not (stage_of.get(e["target"]) == stage and stage_of.get(e["source"]) in previous)
+    ]
+    problems = []
+    new = []
+    for i, cells in enumerate(_rows(df, LINK_COLUMNS)):
+        if "source" not in cells or "target" not in cells:
+            problems.append(Problem(f"link row {i + 1}", "choose both ends of the link (from and to)"))
+            continue
+        cells.setdefault("strength", "medium")
+        new.append(cells)
+    if problems:
+        raise EditError(problems)
+    doc["edges"] = keep + new
+    return doc
+
+
+# --- costs and benefits ----------------------------------------------------------
+
+
+def costs_table(sc: Scenario) -> pd.DataFrame:
+    rows = [
+        {"activity": n.id, **{c: getattr(line, c) for c in COST_COLUMNS[1:]}}
+        for n in sc.nodes_of("activity")
+        for line in n.costs
+    ]
+    return pd.DataFrame(rows, columns=COST_COLUMNS)
+
+
+def apply_costs_table(doc: dict, df: pd.DataFrame) -> dict:
+    return _apply_lines(doc, df, "activity", "costs", COST_COLUMNS, required=("item", "payer"))
+
+
+def benefits_table(sc: Scenario) -> pd.DataFrame:
+    rows = [
+        {"outcome": n.id, **{c: getattr(b, c) for c in BENEFIT_COLUMNS[1:]}}
+        for n in sc.outcomes
+        for b in n.benefits
+    ]
+    return pd.DataFrame(rows, columns=BENEFIT_COLUMNS)
+
+
+def apply_benefits_table(doc: dict, df: pd.DataFrame) -> dict:
+    return _apply_lines(doc, df, "outcome", "benefits", BENEFIT_COLUMNS, required=("agency", "type", "value"))
+
+
+def _apply_lines(doc: dict, df: pd.DataFrame, stage: str, key: str, columns: list[str], required: tuple) -> dict:
+    doc = copy.deepcopy(doc)
+    owners = {n["id"]: n for n in doc["nodes"] if n["stage"] == stage}
+    for n in owners.values():
+        n[key] = []
+    problems = []
+    for i, cells in enumerate(_rows(df, columns)):
+        owner = cells.pop(stage, None)
+        if owner not in owners:
+            problems.append(Problem(f"{key} row {i + 1}", f"choose which {stage} this line belongs to"))
+            continue
+        missing = [c for c in required if c not in cells]
+        if missing:
+            problems.append(Problem(f"{key} row {i + 1}", f"{', '.join(missing)} required"))
+            continue
+        owners[owner][key].append(cells)
+    if problems:
+        raise EditError(problems)
+    return doc
+
+
+# --- programme ------------------------------------------------------------------
+
+
+def agencies_table(sc: Scenario) -> pd.DataFrame:
+    return pd.DataFrame([a.model_dump() for a in sc.agencies], columns=AGENCY_COLUMNS)
+
+
+def apply_agencies_table(doc: dict, df: pd.DataFrame) -> dict:
+    doc = copy.deepcopy(doc)
+    rows = _rows(df, AGENCY_COLUMNS)
+    problems = []
+    for i, cells in enumerate(rows):
+        if "id" not in cells and "name" in cells:
+            cells["id"] = slug(cells["name"])
+        if "name" not in cells:
+            problems.append(Problem(f"agency row {i + 1}", "name is required"))
+    if problems:
+        raise EditError(problems)
+    doc["agencies"] = rows
+    return doc
+
+
+def intake_table(sc: Scenario) -> pd.DataFrame:
+    start = sc.settings.start_year
+    return pd.DataFrame(
+        {"year": [f"{start + t}" for t in range(len(sc.cohort.intake))], "referred": list(sc.cohort.intake)}
+    )
+
+
+def apply_intake_table(doc: dict, df: pd.DataFrame) -> dict:
+    doc = copy.deepcopy(doc)
+    values = []
+    for i, v in enumerate(df["referred"].tolist()):
+        if _blank(v):
+            raise EditError([Problem(f"intake row {i + 1}", "enter the number referred (0 if none)")])
+        values.append(float(_clean(v, "referred")))
+    doc["cohort"]["intake"] = values
+    return doc
+
+
+def set_value(doc: dict, path: tuple, value: Any) -> dict:
+    """A copy of doc with one value set, e.g. ('settings', 'discount_rate')."""
+    doc = copy.deepcopy(doc)
+    target = doc
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    if value is None:
+        target.pop(path[-1], None)
+    else:
+        target[path[-1]] = value
+    return doc

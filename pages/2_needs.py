@@ -1,0 +1,5 @@
+"""Step: needs of the theory of change."""
+
+from components.step import stage_page
+
+stage_page("need")

@@ -1,0 +1,5 @@
+"""Step: activitys of the theory of change."""
+
+from components.step import stage_page
+
+stage_page("activity")
