@@ -7,36 +7,36 @@ import streamlit as st
 from logic import views
 
 from . import charts
+from logic.report_text import money
+
 from .state import evaluation
 
 cc = st.column_config
-MONEY = cc.NumberColumn(format="£%,.0f")
 
 
-def _money_columns(df, skip=()) -> dict:
-    return {c: cc.NumberColumn(c, format="localized") for c in df.columns if c not in skip and df[c].dtype.kind in "fi"}
+def money_frame(df, skip=()):
+    """Money columns as £1,234 text: what a finance officer expects to read."""
+    out = df.copy()
+    for c in out.columns:
+        if c not in skip and out[c].dtype.kind in "fi":
+            out[c] = out[c].map(money)
+    return out
 
 
 def headline_section() -> None:
     ev = evaluation()
     st.subheader("Headline figures")
-    st.dataframe(
-        views.headline_table(ev),
-        hide_index=True,
-        width="stretch",
-        column_config={"What it means": cc.TextColumn(width="large")},
-    )
+    st.table(views.headline_table(ev).set_index("Figure"))
 
 
 def savings_section() -> None:
     ev = evaluation()
-    left, right = st.columns(2)
     df = views.savings_by_agency_year(ev)
     if df.empty:
-        left.info("No fiscal savings yet: add outcomes with fiscal benefits.")
+        st.info("No fiscal savings yet: add outcomes with fiscal benefits.")
     else:
-        left.altair_chart(charts.savings_by_agency(df), width="stretch")
-    right.altair_chart(charts.cumulative_net(views.cumulative_position(ev)), width="stretch")
+        st.altair_chart(charts.savings_by_agency(df), width="stretch")
+    st.altair_chart(charts.cumulative_net(views.cumulative_position(ev)), width="stretch")
 
 
 def who_pays_section() -> None:
@@ -45,14 +45,16 @@ def who_pays_section() -> None:
     st.caption("Present values over the appraisal period, before any outcomes contract. "
                "Delivery costs sit with the provider here; the contract pages show who funds them.")
     df = views.who_pays_matrix(ev)
-    st.dataframe(df, hide_index=True, width="stretch", column_config=_money_columns(df, skip=("Organisation",)))
+    st.dataframe(money_frame(df), hide_index=True, width="stretch")
 
 
 def yearly_section() -> None:
     ev = evaluation()
     with st.expander("Year by year"):
         df = views.yearly_table(ev)
-        st.dataframe(df, hide_index=True, width="stretch", column_config=_money_columns(df, skip=("Year", "Discount factor")))
+        st.dataframe(money_frame(df, skip=("Year", "Participants", "Discount factor")), hide_index=True, width="stretch",
+                     column_config={"Discount factor": cc.NumberColumn(format="%.4f"),
+                                    "Participants": cc.NumberColumn(format="%.1f")})
 
 
 def do_nothing_section() -> None:
@@ -64,7 +66,7 @@ def do_nothing_section() -> None:
         return
     st.altair_chart(charts.do_nothing(df), width="stretch")
     summary = views.do_nothing_summary(ev)
-    st.dataframe(summary, hide_index=True, width="stretch", column_config=_money_columns(summary))
+    st.dataframe(money_frame(summary), hide_index=True, width="stretch")
 
 
 def outcomes_section() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-PALETTE = ["#1f5a96", "#2f8a3e", "#c0582c", "#7b3f96", "#b8860b", "#4a8c9c", "#8c4a4a"]
+PALETTE = ["#1f5a96", "#2f8a3e", "#c0582c", "#7b3f96", "#b8860b", "#4a8c9c", "#8c4a4a", "#e377c2", "#5a5a5a", "#9acd32"]
 
 
 def _money_axis(title: str) -> alt.Axis:
@@ -18,10 +18,11 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
         alt.Chart(df, title=alt.Title("Fiscal savings by agency and year", subtitle="Undiscounted, real terms"))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(amount):Q", axis=_money_axis("Savings")),
-            color=alt.Color("agency:N", title="Agency", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
-            opacity=alt.Opacity("kind:N", title="", scale=alt.Scale(domain=["Cashable", "Non-cashable"], range=[1.0, 0.45])),
+            color=alt.Color("agency:N", title="Agency", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="right", labelLimit=260)),
+            opacity=alt.Opacity("kind:N", title="Savings", scale=alt.Scale(domain=["Cashable", "Non-cashable"], range=[1.0, 0.45]),
+                                 legend=alt.Legend(orient="right")),
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip("agency:N", title="Agency"),
@@ -29,7 +30,7 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("amount:Q", title="Amount (£)", format=",.0f"),
             ],
         )
-        .properties(height=320)
+        .properties(height=340)
     )
 
 
@@ -38,7 +39,7 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
     long = df.melt("year", var_name="series", value_name="amount")
     base = alt.Chart(long, title=alt.Title("Cumulative discounted position", subtitle="Present values, fiscal benefits only"))
     lines = base.mark_line(point=True, strokeWidth=2.5).encode(
-        x=alt.X("year:O", title="Year"),
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("amount:Q", axis=_money_axis("Cumulative (PV)")),
         color=alt.Color(
             "series:N",
@@ -47,14 +48,14 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
                 domain=["Cumulative costs", "Cumulative fiscal savings", "Net position"],
                 range=["#c0582c", "#2f8a3e", "#1f5a96"],
             ),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="right", labelLimit=260),
         ),
         strokeDash=alt.condition(alt.datum.series == "Net position", alt.value([1, 0]), alt.value([5, 3])),
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("series:N", title=""),
                  alt.Tooltip("amount:Q", title="£", format=",.0f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444", strokeDash=[2, 2]).encode(y="y:Q")
-    return (lines + zero).properties(height=320)
+    return (lines + zero).properties(height=340)
 
 
 def do_nothing(df: pd.DataFrame) -> alt.Chart:
@@ -62,11 +63,54 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
         alt.Chart(df, title=alt.Title("Cost of the needs if nothing is done", subtitle="Population x unit cost, growing each year"))
         .mark_area(opacity=0.85)
         .encode(
-            x=alt.X("year:O", title="Year"),
+            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(cost):Q", axis=_money_axis("Cost per year"), stack=True),
-            color=alt.Color("need:N", title="Need", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", labelLimit=400)),
+            color=alt.Color("need:N", title="Need", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="right", labelLimit=260)),
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("need:N", title="Need"),
                      alt.Tooltip("cost:Q", title="£", format=",.0f")],
         )
-        .properties(height=260)
+        .properties(height=300)
+    )
+
+
+def risk_share(curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[float, float] | None, m_now: float) -> alt.LayerChart:
+    """Each party's position against performance m, with central case, switching values and cap zone."""
+    layers = []
+    if cap_zone is not None:
+        zone = pd.DataFrame({"start": [cap_zone[0]], "end": [cap_zone[1]], "label": ["Cap binds"]})
+        layers.append(
+            alt.Chart(zone).mark_rect(color="#f2d7a6", opacity=0.45).encode(x="start:Q", x2="end:Q")
+        )
+        layers.append(
+            alt.Chart(zone).mark_text(align="left", dx=4, baseline="top", color="#8a6d2f", fontSize=12)
+            .encode(x="start:Q", y=alt.value(4), text="label:N")
+        )
+    lines = alt.Chart(curve).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("m:Q", title="Performance (m): 0 = no effect, 1 = as planned, 1.5 = half as good again",
+                scale=alt.Scale(domain=[0, 1.5], nice=False)),
+        y=alt.Y("position:Q", axis=_money_axis("Position (PV)")),
+        color=alt.Color("party:N", title="Party", scale=alt.Scale(range=PALETTE),
+                        legend=alt.Legend(orient="right", labelLimit=260)),
+        tooltip=[alt.Tooltip("party:N", title="Party"), alt.Tooltip("m:Q", title="m", format=".2f"),
+                 alt.Tooltip("position:Q", title="Position (£)", format=",.0f")],
+    )
+    layers.append(lines)
+    layers.append(alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444").encode(y="y:Q"))
+    central = pd.DataFrame({"m": [1.0], "label": ["Central case"]})
+    layers.append(alt.Chart(central).mark_rule(color="#444", strokeDash=[4, 3]).encode(x="m:Q"))
+    layers.append(alt.Chart(central).mark_text(align="left", dx=4, baseline="top", color="#444").encode(x="m:Q", y=alt.value(20), text="label:N"))
+    if abs(m_now - 1.0) > 1e-9:
+        now = pd.DataFrame({"m": [m_now]})
+        layers.append(alt.Chart(now).mark_rule(color="#1f5a96", strokeWidth=2).encode(x="m:Q"))
+    if not switching.empty:
+        switching = switching.assign(position=0.0)
+        layers.append(
+            alt.Chart(switching).mark_point(shape="diamond", size=140, filled=True, color="#000")
+            .encode(x="m:Q", y="position:Q",
+                    tooltip=[alt.Tooltip("party:N", title="Breaks even"), alt.Tooltip("m:Q", format=".2f")])
+        )
+    return alt.layer(*layers).properties(
+        title=alt.Title("Who gains and who loses as performance varies",
+                        subtitle="Each party's present-value position; diamonds mark where a party breaks even"),
+        height=380,
     )

@@ -11,4 +11,4 @@ from logic.toc import graph_warnings, to_dot
 def toc_graph(sc: Scenario, highlight: str | None = None, height: int | None = None) -> None:
     st.graphviz_chart(to_dot(sc, highlight=highlight), width="stretch")
     for w in graph_warnings(sc):
-        st.caption(f"⚠ {w}")
+        st.caption(f":material/warning: {w}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from . import ScenarioError, evaluate, load_scenario
@@ -44,11 +45,25 @@ def _path(name: str):
     return Path(name)
 
 
-if __name__ == "__main__":
+def _run() -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A label the console cannot show must not end in a UnicodeEncodeError.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
-        sys.exit(main())
+        return main()
     except KeyboardInterrupt:
-        sys.exit(130)
+        return 130
+    except BrokenPipeError:  # e.g. `python -m logic evaluate x.yaml --json | head`
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's final flush is quiet
+        except OSError:
+            pass
+        return 0
     except Exception as exc:  # the promise is: never a traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        sys.exit(1)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(_run())

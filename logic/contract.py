@@ -130,41 +130,48 @@ def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.nda
 def switching_values(c: Compiled, params: dict | None = None, m_max: float = 3.0) -> dict[str, float | None]:
     """For each party: the smallest m in [0, m_max] where its position changes sign from its sign at m = 0.
 
-    Positions are piecewise linear in m (the cap makes the kinks), so a fine
-    grid finds the first crossing and bisection pins it down.
+    Positions are piecewise linear in m (only the cap makes kinks), so a grid
+    finds the first crossing and false position (Illinois) pins it down,
+    exactly within one step where no kink intervenes.
     """
-    grid = np.linspace(0.0, m_max, 601)
+    grid = np.linspace(0.0, m_max, 301)
     pos = positions(c, run(c, params, performance=grid))
     parties = list(pos)
-    brackets: dict[str, tuple[float, float, float]] = {}
-    result: dict[str, float | None] = {}
+    result: dict[str, float | None] = {p: None for p in parties}
+    names, lo, hi, f_lo, f_hi = [], [], [], [], []
     for p in parties:
-        v = pos[p]
-        s0 = np.sign(_clean(v[0], v))
-        if s0 == 0:
-            result[p] = None  # no sign to change from
-            continue
-        crossed = np.flatnonzero(np.sign(_clean(v, v)) != s0)
-        if crossed.size == 0:
-            result[p] = None
-            continue
+        v = _clean(pos[p], pos[p])
+        s0 = np.sign(v[0])
+        crossed = np.flatnonzero(np.sign(v) != s0)
+        if s0 == 0 or crossed.size == 0:
+            continue  # no sign to change from, or it never changes
         k = crossed[0]
-        brackets[p] = (grid[k - 1], grid[k], s0)
-    if brackets:
-        names = list(brackets)
-        lo = np.array([brackets[p][0] for p in names])
-        hi = np.array([brackets[p][1] for p in names])
-        s0 = np.array([brackets[p][2] for p in names])
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
+        if v[k] == 0:
+            result[p] = float(grid[k])
+            continue
+        names.append(p)
+        lo.append(grid[k - 1]), hi.append(grid[k]), f_lo.append(v[k - 1]), f_hi.append(v[k])
+    if names:
+        lo, hi, f_lo, f_hi = map(np.array, (lo, hi, f_lo, f_hi))
+        scale = np.maximum(np.abs(f_lo), np.abs(f_hi))
+        side = np.zeros(len(names))
+        for _ in range(100):
+            mid = np.clip(hi - f_hi * (hi - lo) / (f_hi - f_lo), lo, hi)
             values = positions(c, run(c, params, performance=mid))
-            at_mid = np.array([values[p][i] for i, p in enumerate(names)])
-            same = np.sign(at_mid) == s0
-            lo = np.where(same, mid, lo)
-            hi = np.where(same, hi, mid)
+            f_mid = np.array([values[p][i] for i, p in enumerate(names)])
+            done = (np.abs(f_mid) <= 1e-12 * scale) | (hi - lo <= 1e-13)
+            left = np.sign(f_mid) == np.sign(f_lo)
+            # Illinois: halve the stale end's value so a kinked bracket still shrinks from both sides.
+            f_hi = np.where(left, np.where(side == 1, f_hi / 2, f_hi), f_mid)
+            f_lo = np.where(left, f_mid, np.where(side == -1, f_lo / 2, f_lo))
+            hi = np.where(left, hi, mid)
+            lo = np.where(left, mid, lo)
+            side = np.where(left, 1, -1)
+            if np.all(done):
+                break
         for i, p in enumerate(names):
-            result[p] = float(hi[i])
-    return {p: result.get(p) for p in parties}
+            result[p] = float(mid[i])
+    return result
 
 
 def _clean(x: np.ndarray, reference: np.ndarray) -> np.ndarray:

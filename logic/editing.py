@@ -23,8 +23,8 @@ NODE_COLUMNS: dict[str, list[str]] = {
     "need": ["id", "label", "population", "unit_cost", "growth_rate", "agency", "notes"],
     "activity": ["id", "label", "notes"],
     "outcome": [
-        "id", "label", "indicator", "accountable", "rate_with", "rate_without", "attribution", "displacement",
-        "evidence_grade", "lag_years", "duration_years", "drop_off", "price", "data_source", "notes",
+        "id", "label", "rate_with", "rate_without", "evidence_grade", "attribution", "displacement",
+        "lag_years", "duration_years", "drop_off", "price", "indicator", "accountable", "data_source", "notes",
     ],
     "impact": ["id", "label", "notes"],
 }
@@ -297,4 +297,52 @@ def set_value(doc: dict, path: tuple, value: Any) -> dict:
         target.pop(path[-1], None)
     else:
         target[path[-1]] = value
+    return doc
+
+
+# --- contract ------------------------------------------------------------------------
+
+PAYER_COLUMNS = ["agency", "share"]
+
+
+def prices_table(sc: Scenario) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"id": o.id, "label": o.label, "price": o.price} for o in sc.outcomes], columns=["id", "label", "price"]
+    )
+
+
+def apply_prices_table(doc: dict, df: pd.DataFrame) -> dict:
+    doc = copy.deepcopy(doc)
+    prices = {}
+    for i, row in df.iterrows():
+        value = row["price"]
+        prices[row["id"]] = 0.0 if _blank(value) else float(_clean(value, "price"))
+    for n in doc["nodes"]:
+        if n["id"] in prices:
+            n["price"] = prices[n["id"]]
+    return doc
+
+
+def payers_table(sc: Scenario) -> pd.DataFrame:
+    return pd.DataFrame([p.model_dump() for p in sc.contract.outcome_payers], columns=PAYER_COLUMNS)
+
+
+def apply_payers_table(doc: dict, df: pd.DataFrame) -> dict:
+    doc = copy.deepcopy(doc)
+    rows = _rows(df, PAYER_COLUMNS)
+    problems = [Problem(f"payer row {i + 1}", "choose an agency and its share") for i, r in enumerate(rows) if len(r) < 2]
+    if problems:
+        raise EditError(problems)
+    doc.setdefault("contract", {})["outcome_payers"] = rows
+    return doc
+
+
+def set_shares(doc: dict, shares: dict[str, float]) -> dict:
+    """Outcome payers set to the given shares, rounded to 4 places with the remainder on the largest."""
+    doc = copy.deepcopy(doc)
+    rounded = {a: round(s, 4) for a, s in shares.items() if round(s, 4) > 0}
+    if rounded:
+        largest = max(rounded, key=rounded.get)
+        rounded[largest] = round(1.0 - sum(v for a, v in rounded.items() if a != largest), 4)
+    doc.setdefault("contract", {})["outcome_payers"] = [{"agency": a, "share": s} for a, s in rounded.items()]
     return doc

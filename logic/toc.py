@@ -65,11 +65,11 @@ def graph_warnings(sc: Scenario) -> list[str]:
     stage = nx.get_node_attributes(g, "stage")
     warnings = []
     for n in sc.nodes:
-        preds = {stage[p] for p in g.predecessors(n.id)}
+        preds = {stage.get(p) for p in g.predecessors(n.id)}
         if n.stage == "activity" and "need" not in preds:
             warnings.append(f"Activity '{n.label}' answers no need: link a need to it.")
         if n.stage == "outcome":
-            reached = any(stage[a] == "activity" for a in nx.ancestors(g, n.id))
+            reached = any(stage.get(a) == "activity" for a in nx.ancestors(g, n.id))
             if not reached:
                 warnings.append(f"Outcome '{n.label}' is reached by no activity.")
         if n.stage == "impact" and "outcome" not in preds:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import Evaluation
-from .report_text import EXPLANATIONS, compact_money, format_figure, payback, ratio
+from .report_text import EXPLANATIONS, compact_money, format_figure, ratio
 
 
 def agency_names(ev: Evaluation) -> dict[str, str]:
@@ -30,7 +30,8 @@ def key_figures(ev: Evaluation) -> list[dict]:
          "help": EXPLANATIONS["npv_fiscal"][1]},
         {"key": "bcr_fiscal", "label": "Benefit-cost ratio", "value": ratio(r["bcr_fiscal"]),
          "help": EXPLANATIONS["bcr_fiscal"][1]},
-        {"key": "payback_year", "label": "Payback", "value": payback(r["payback_year"], start),
+        {"key": "payback_year", "label": "Pays back in",
+         "value": "Not in horizon" if r["payback_year"] is None else str(start + r["payback_year"]),
          "help": EXPLANATIONS["payback_year"][1]},
         {"key": "pv_costs", "label": "PV of costs", "value": compact_money(r["pv_costs"], cur),
          "help": EXPLANATIONS["pv_costs"][1]},
@@ -89,12 +90,12 @@ def who_pays_matrix(ev: Evaluation) -> pd.DataFrame:
         rows.append(
             {
                 "Organisation": names.get(a, a),
-                "Pays (PV costs)": figs["pv_costs"],
-                "Fiscal savings (PV)": figs["pv_fiscal"],
-                "of which cashable": figs["pv_cashable"],
-                "Economic value (PV)": figs["pv_economic"],
-                "Social value (PV)": figs["pv_social"],
-                "Net fiscal (savings - costs)": figs["pv_fiscal"] - figs["pv_costs"],
+                "Pays": figs["pv_costs"],
+                "Fiscal savings": figs["pv_fiscal"],
+                "Cashable": figs["pv_cashable"],
+                "Economic": figs["pv_economic"],
+                "Social": figs["pv_social"],
+                "Net fiscal": figs["pv_fiscal"] - figs["pv_costs"],
             }
         )
     return pd.DataFrame(rows)
@@ -143,5 +144,171 @@ def outcomes_table(ev: Evaluation) -> pd.DataFrame:
             {"Outcome": labels[o], "Participants": v["participants"], "Achieving it": v["gross"],
              "Would have anyway": v["deadweight"], "Additional (after attribution, displacement)": v["additional"]}
             for o, v in ev.figures["outcomes"].items()
+        ]
+    )
+
+
+# --- outcomes contract and risk share ------------------------------------------------
+
+CONTRACT_WORDS = {
+    "none": "No contract: a plain grant from the first agency listed funds delivery; nothing is paid for outcomes.",
+    "fee_for_service": "Fee for service: the outcome payers fund delivery by their shares; nothing is paid for outcomes.",
+    "payment_by_results": "Payment by results: the provider funds delivery itself and is paid per outcome.",
+    "social_impact_bond": "Social impact bond: investors fund delivery and are repaid per outcome by the commissioners.",
+}
+RISK_POINTS = {"Low (m = 0.5)": 0.5, "Central (m = 1)": 1.0, "High (m = 1.25)": 1.25}
+
+
+def rate_card(ev: Evaluation) -> pd.DataFrame:
+    """Per priced outcome: price, outcomes paid for, and what one extra outcome is worth to each agency.
+
+    'Value to ...' is the undiscounted benefit of one extra outcome over its
+    whole duration (value x the drop-off profile), before optimism bias.
+    """
+    names = agency_names(ev)
+    sc = ev.scenario
+    rows = []
+    for i, o in enumerate(sc.outcomes):
+        profile = sum((1.0 - o.drop_off) ** j for j in range(o.duration_years))
+        row = {"Outcome": o.label, "Price per outcome": o.price}
+        for a in sc.agency_ids:
+            value = sum(b.value for b in o.benefits if b.agency == a and b.type == "fiscal") * profile
+            row[f"Value to {names[a]}"] = value
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    # Drop agencies that value no outcome: a wide table of zeros helps nobody.
+    keep = [c for c in df.columns if not c.startswith("Value to ") or df[c].abs().sum() > 0]
+    return df[keep]
+
+
+def deadweight_paid(ev: Evaluation) -> dict:
+    """Of the outcome payments (before the cap), how much pays for outcomes that would have happened anyway."""
+    f = ev.flows
+    c = ev.compiled
+    sc = ev.scenario
+    if c.contract_type in ("none", "fee_for_service"):
+        return {"total": 0.0, "deadweight": 0.0, "share": None}
+    price = np.array([o.price for o in sc.outcomes])
+    total = float((f.payments_by_outcome[0].sum(axis=1)).sum() + _beyond_uncapped(ev))
+    if c.payment_basis == "gross":
+        dead = float((f.deadweight[0].sum(axis=1) * price).sum())
+    else:
+        dead = 0.0
+    return {"total": total, "deadweight": dead, "share": dead / total if total > 0 else None}
+
+
+def _beyond_uncapped(ev: Evaluation) -> float:
+    """Uncapped payments falling after the horizon (payments_by_outcome only holds years within it)."""
+    c = ev.compiled
+    f = ev.flows
+    price = np.array([o.price for o in ev.scenario.outcomes])
+    counts = f.gross[0] if c.payment_basis == "gross" else np.maximum(0.0, f.gross[0] - f.deadweight[0])
+    per_cohort = (counts * price[:, None]).sum(axis=0)  # (C,)
+    years = np.arange(len(per_cohort)) + c.payment_lag
+    return float(per_cohort[years >= c.horizon].sum())
+
+
+def fair_shares(ev: Evaluation) -> dict[str, float]:
+    """Payer shares in proportion to each agency's PV of cashable benefit (agencies with none get 0)."""
+    cash = {a: max(0.0, v["pv_cashable"]) for a, v in ev.figures["by_agency"].items() if a != "provider"}
+    total = sum(cash.values())
+    if total <= 0:
+        return {}
+    return {a: v / total for a, v in cash.items() if v > 0}
+
+
+def parties_table(ev: Evaluation) -> pd.DataFrame:
+    names = agency_names(ev)
+    c = ev.figures["contract"]
+    return pd.DataFrame(
+        [
+            {"Party": names.get(p, p), "Position (PV)": v, "Breaks even at performance m": c["switching_values"].get(p)}
+            for p, v in c["parties"].items()
+        ]
+    )
+
+
+def risk_curve(ev: Evaluation, m: np.ndarray | None = None) -> pd.DataFrame:
+    """Long form: m, party, position - each party's PV position as performance varies."""
+    from .contract import risk_share_curve
+
+    m = np.round(np.linspace(0.0, 1.5, 61), 6) if m is None else np.asarray(m, dtype=float)
+    curve = risk_share_curve(ev.compiled, m)
+    names = agency_names(ev)
+    rows = []
+    for key, values in curve.items():
+        if not key.startswith("party:"):
+            continue
+        party = key.removeprefix("party:")
+        if party in ev.compiled.agency_ids and not _involved(ev, party):
+            continue
+        for mi, v in zip(m, values):
+            rows.append({"m": float(mi), "party": names.get(party, party), "position": float(v)})
+    return pd.DataFrame(rows, columns=["m", "party", "position"])
+
+
+def _involved(ev: Evaluation, agency: str) -> bool:
+    """An agency worth a line on the risk chart: it pays, funds, or saves cash."""
+    figs = ev.figures["by_agency"][agency]
+    payer = ev.compiled.payer_share[ev.compiled.agency_ids.index(agency)] > 0
+    first = ev.compiled.agency_ids[0] == agency and ev.compiled.contract_type == "none"
+    return payer or first or figs["pv_cashable"] != 0 or figs["pv_costs"] != 0
+
+
+def cap_zone(ev: Evaluation, m: np.ndarray | None = None) -> tuple[float, float] | None:
+    """The range of m (within the chart) where the cap binds, or None."""
+    from .contract import risk_share_curve
+
+    m = np.round(np.linspace(0.0, 1.5, 61), 6) if m is None else np.asarray(m, dtype=float)
+    binds = risk_share_curve(ev.compiled, m)["cap_binds"]
+    if not binds.any():
+        return None
+    return float(m[binds][0]), float(m[binds][-1])
+
+
+def switching_points(ev: Evaluation) -> pd.DataFrame:
+    names = agency_names(ev)
+    sv = ev.figures["contract"]["switching_values"]
+    return pd.DataFrame(
+        [{"party": names.get(p, p), "m": v} for p, v in sv.items() if v is not None and v <= 1.5],
+        columns=["party", "m"],
+    )
+
+
+def risk_table(ev: Evaluation) -> pd.DataFrame:
+    """Low / central / high performance: payments, investor return, each party's position."""
+    from .contract import risk_share_curve
+
+    m = np.array(list(RISK_POINTS.values()))
+    curve = risk_share_curve(ev.compiled, m)
+    names = agency_names(ev)
+    rows = {"Outcome payments (undiscounted)": curve["outcome_payments"]}
+    if ev.compiled.contract_type == "social_impact_bond":
+        rows["Investor IRR"] = curve["investor_irr"]
+        rows["Investor multiple"] = curve["investor_multiple"]
+    for key, values in curve.items():
+        if key.startswith("party:"):
+            party = key.removeprefix("party:")
+            if party in ev.compiled.agency_ids and not _involved(ev, party):
+                continue
+            label = "Provider margin / position (PV)" if party == "provider" else f"{names.get(party, party)} (PV)"
+            rows[label] = values
+    df = pd.DataFrame(rows, index=list(RISK_POINTS)).T
+    df.index.name = "Figure"
+    return df.reset_index()
+
+
+def positions_at(ev: Evaluation, m: float) -> pd.DataFrame:
+    """Each party's position at one performance level (for the live control)."""
+    from .contract import risk_share_curve
+
+    curve = risk_share_curve(ev.compiled, np.array([m]))
+    names = agency_names(ev)
+    return pd.DataFrame(
+        [
+            {"Party": names.get(k.removeprefix("party:"), k), "Position (PV)": float(v[0])}
+            for k, v in curve.items()
+            if k.startswith("party:") and (k.removeprefix("party:") not in ev.compiled.agency_ids
+                                           or _involved(ev, k.removeprefix("party:")))
         ]
     )

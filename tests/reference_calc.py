@@ -432,10 +432,18 @@ def reference_evaluate(doc: dict) -> dict:
     pv_delivery = by_agency["provider"]["pv_costs"]
     parties = _party_positions(p, cash_at_1, own, pv_delivery, present_value(pay, dfs))
 
+    # Every party is searched over the same grid of m, so remember each m's
+    # positions rather than recomputing the payments once per party.
+    memo = {}
+
+    def position(party, m):
+        if m not in memo:
+            memo[m] = _fast_positions(p, cash_at_1, own, pv_delivery, m)
+        return memo[m][party]
+
     switching = {}
     for party in parties:
-        switching[party] = switching_value(
-            lambda m, party=party: _fast_positions(p, cash_at_1, own, pv_delivery, m)[party])
+        switching[party] = switching_value(lambda m, party=party: position(party, m))
 
     investor = {"peak_capital": None, "irr": None, "multiple": None}
     if k["type"] == "social_impact_bond":

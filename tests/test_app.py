@@ -39,7 +39,7 @@ def test_page_runs_without_exception(page):
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     labels = [m.label for m in at.metric]
-    assert labels == ["NPV (fiscal)", "Benefit-cost ratio", "Payback", "PV of costs"]
+    assert labels == ["NPV (fiscal)", "Benefit-cost ratio", "Pays back in", "PV of costs"]
 
 
 def test_key_figures_show_the_example():

@@ -1,0 +1,24 @@
+"""Risk share: how gains and losses split as performance varies."""
+
+import streamlit as st
+
+from components import contract
+from components.kpi import kpi_strip
+from components.step import prompt
+
+st.title("Risk share")
+prompt("risk_share")
+kpi_strip()
+
+
+@st.fragment
+def performance_view() -> None:
+    m = st.slider("Performance (m): how well the programme works compared with plan", 0.0, 1.5, 1.0, 0.05, key="performance")
+    st.altair_chart(contract.risk_chart(m), width="stretch")
+    st.markdown(f"**Each party's position at m = {m:.2f}**")
+    contract.live_positions(m)
+
+
+performance_view()
+st.subheader("Low, central and high performance")
+contract.risk_table()

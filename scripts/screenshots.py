@@ -1,0 +1,55 @@
+"""Start the app and save a screenshot of every page (for looking at what users see).
+
+    python scripts/screenshots.py [OUT_DIR]
+
+Uses Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["", "needs", "activities", "outcomes", "impact", "business_case", "contract", "risk_share"]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(out: Path, height: int = 800) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(4)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": height})
+            for name in PAGES:
+                page.goto(f"http://127.0.0.1:{port}/{name}")
+                page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
+                time.sleep(3)
+                page.screenshot(path=str(out / f"{name or 'programme'}.png"), full_page=True)
+                print("saved", name or "programme")
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test-artifacts" / "screenshots",
+         int(sys.argv[2]) if len(sys.argv) > 2 else 800)
