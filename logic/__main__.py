@@ -60,7 +60,7 @@ def _run() -> int:
         except OSError:
             pass
         return 0
-    except Exception as exc:  # the promise is: never a traceback
+    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 

@@ -82,48 +82,58 @@ def investor_metrics(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
 
 
 def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.ndarray:
-    """Internal rate of return of each row of yearly flows (B, T); nan where none.
+    """Internal rate of return of each row of yearly flows (B, T); nan where there is none.
 
     NPV(r) x (1 + r)^(T-1) = sum f_t (1 + r)^(T-1-t) is a polynomial in y = 1 + r
-    that cannot overflow on (0, 11]. Rows whose flows change sign once have
-    exactly one root there (Descartes), found by bisection for all rows at
-    once; rows with several sign changes fall back to the polynomial's roots.
+    that cannot overflow on (0, 11]. It is evaluated for every row on a grid
+    of rates at once; where it changes sign more than once, the root nearest
+    0% is taken (as numpy-financial does); bisection then pins each root down,
+    for all rows together.
     """
     flows = np.atleast_2d(np.asarray(flows, dtype=float))
     B, T = flows.shape
     result = np.full(B, np.nan)
+    if T < 2:
+        return result
     scale = np.abs(flows).max(axis=1, keepdims=True)
     scale[scale == 0] = 1.0
     f = flows / scale
-    signs = np.sign(np.where(np.abs(f) < 1e-12, 0.0, f))
-    changes = np.array([np.count_nonzero(np.diff(row[row != 0])) for row in signs]) if T > 1 else np.zeros(B, int)
-    powers = np.arange(T - 1, -1, -1)
 
-    def g(y: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        return (f[rows] * y[:, None] ** powers).sum(axis=1)
+    def g(y: np.ndarray, coef: np.ndarray) -> np.ndarray:
+        acc = np.zeros(y.shape)
+        for t in range(T):  # Horner's rule over years, vectorised over rows (and grid points)
+            acc *= y
+            acc += coef[:, t] if y.ndim == 1 else coef[:, t, None]
+        return acc
 
-    simple = np.flatnonzero(changes == 1)
-    if simple.size:
-        lo = np.full(simple.size, 1.0 + low)
-        hi = np.full(simple.size, 1.0 + high)
-        g_lo, g_hi = g(lo, simple), g(hi, simple)
-        ok = np.sign(g_lo) != np.sign(g_hi)
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            g_mid = g(mid, simple)
-            left = np.sign(g_mid) == np.sign(g_lo)
-            lo = np.where(left, mid, lo)
-            g_lo = np.where(left, g_mid, g_lo)
-            hi = np.where(left, hi, mid)
-            if np.all(hi - lo <= 1e-15 * np.maximum(1.0, hi)):
-                break
-        result[simple[ok]] = (0.5 * (lo + hi))[ok] - 1.0
-    for row in np.flatnonzero(changes > 1):
-        roots = np.roots(f[row])  # highest power first: f_0 y^(T-1) + ... + f_(T-1)
-        real = roots[(np.abs(roots.imag) < 1e-9) & (roots.real > 1.0 + low) & (roots.real <= 1.0 + high)].real
-        if real.size:
-            rates = real - 1.0
-            result[row] = rates[np.argmin(np.abs(rates))]
+    # Finer near the rates people see (-50% .. 100%), coarser beyond; bisection does the rest.
+    rates = np.unique(np.concatenate([np.linspace(low, -0.5, 11), np.linspace(-0.5, 1.0, 61), np.linspace(1.0, high, 19)]))
+    rows = np.arange(B)
+    values = g(np.broadcast_to(1.0 + rates, (B, rates.size)).copy(), f)
+    sign = values >= 0
+    change = sign[:, 1:] != sign[:, :-1]  # (B, R-1): a root in (rates[k], rates[k+1])
+    has = change.any(axis=1)
+    if not has.any():
+        return result
+    mid = 0.5 * (rates[1:] + rates[:-1])
+    distance = np.where(change, np.abs(mid)[None, :], np.inf)
+    k = distance.argmin(axis=1)
+    rows = rows[has]
+    k = k[has]
+    lo = 1.0 + rates[k]
+    hi = 1.0 + rates[k + 1]
+    g_lo = values[rows, k]
+    coef = f[rows]
+    for _ in range(80):
+        m = 0.5 * (lo + hi)
+        g_m = g(m, coef)
+        same = (g_m >= 0) == (g_lo >= 0)
+        lo = np.where(same, m, lo)
+        g_lo = np.where(same, g_m, g_lo)
+        hi = np.where(same, hi, m)
+        if np.all(hi - lo <= 1e-15):
+            break
+    result[rows] = 0.5 * (lo + hi) - 1.0
     return result
 
 

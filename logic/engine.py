@@ -198,15 +198,30 @@ def discount_factors(rate: np.ndarray, horizon: int, green_book: bool) -> np.nda
     return np.concatenate([np.ones((rate.shape[0], 1)), factors], axis=1)
 
 
-def persistence(lag: np.ndarray, duration: np.ndarray, drop_off: np.ndarray, horizon: int) -> np.ndarray:
-    """(B, O, T, C): share of cohort c's outcome that yields benefit in year t."""
-    t = np.arange(horizon)
-    j = t[:, None] - t[None, :]  # years since intake: (T, C)
-    j = j[None, :, :] - lag[:, None, None]  # years since benefits start: (O, T, C)
-    live = (j >= 0) & (j < duration[:, None, None])
+def persistence_kernel(lag: np.ndarray, duration: np.ndarray, drop_off: np.ndarray, horizon: int) -> np.ndarray:
+    """(B, O, K): the share of an intake year's outcome that yields benefit k years after intake.
+
+    persist(j) = (1 - drop_off)^j for 0 <= j < duration, j = k - lag; else 0.
+    """
+    k = np.arange(horizon)
+    j = k[None, :] - lag[:, None]  # (O, K)
+    live = (j >= 0) & (j < duration[:, None])
     keep = 1.0 - drop_off  # (B, O)
-    powers = np.where(live, np.maximum(j, 0), 0)
-    return np.where(live[None], keep[:, :, None, None] ** powers[None], 0.0)
+    return np.where(live[None], keep[:, :, None] ** np.maximum(j, 0)[None], 0.0)
+
+
+def convolve_years(valued: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """out[..., t] = sum over c <= t of valued[..., c] x kernel[..., t - c]: cohorts into years.
+
+    A loop over the (at most 100) year offsets, each step vectorised over the
+    batch and the outcomes.
+    """
+    B = max(valued.shape[0], kernel.shape[0])
+    H = valued.shape[-1]
+    out = np.zeros((B,) + valued.shape[1:])
+    for k in range(H):
+        out[..., k:] += valued[..., : H - k] * kernel[..., k : k + 1]
+    return out
 
 
 def run(c: Compiled, params: dict[str, np.ndarray] | None = None, performance: np.ndarray | float = 1.0) -> Flows:
@@ -227,9 +242,9 @@ def run(c: Compiled, params: dict[str, np.ndarray] | None = None, performance: n
     additional = P[:, None, :] * effect[:, :, None]  # (B, O, C)
 
     # Benefits: N_c x (1 - OB) x persist(t - c - lag), summed over cohorts.
-    persist = persistence(c.lag, c.duration, out["drop_off"], H)  # (B, O, T, C)
+    kernel = persistence_kernel(c.lag, c.duration, out["drop_off"], H)  # (B, O, K)
     valued = additional * (1.0 - c.optimism)[None, :, None]
-    by_outcome = np.einsum("botc,boc->bot", persist, valued)  # (B, O, T)
+    by_outcome = convolve_years(valued, kernel)  # (B, O, T)
     lines = by_outcome[:, c.ben_outcome, :] * ben["value"][:, :, None]  # (B, L, T)
 
     onehot = np.zeros((len(c.ben_agency), A))

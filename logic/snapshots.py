@@ -18,7 +18,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .model import FORMAT_V1, MAX_AMOUNT, Node, Problem, Scenario, node_where, reference_problems
+from .model import (
+    FORMAT_V1,
+    MAX_AMOUNT,
+    Node,
+    Problem,
+    Scenario,
+    node_where,
+    reference_problems,
+)
 
 MAX_BYTES = 5 * 1024 * 1024  # a real scenario is a few KB; a 50 MB file is a mistake
 MAX_ALIASES = 200  # anchors are legitimate; thousands of them are an alias bomb
@@ -122,7 +130,7 @@ def read_yaml(source: str | bytes) -> Any:
                 [Problem("file", f"is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8")]
             ) from None
     try:
-        docs = list(yaml.load_all(source, Loader=_Loader))  # noqa: S506 - _Loader is a SafeLoader
+        docs = list(yaml.load_all(source, Loader=_Loader))  # _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem("file", _yaml_message(exc))]) from None
     except RecursionError:
@@ -400,9 +408,23 @@ def scenario_to_dict(sc: Scenario) -> dict:
     return doc
 
 
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that keeps every string exact on the way back in."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # YAML reads NEL (U+0085) in plain and block text as a line break, so such
+    # text would not come back as it went out; double quotes escape it.
+    style = '"' if "\x85" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_scenario(sc: Scenario) -> str:
     """Canonical YAML text of a scenario (stable: same scenario, same bytes)."""
-    return yaml.safe_dump(scenario_to_dict(sc), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(scenario_to_dict(sc), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def snapshot_sha256(sc: Scenario) -> str:

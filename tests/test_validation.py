@@ -248,10 +248,11 @@ def test_the_design_example_line_exactly(valid_doc):
 
 def test_typo_suggests_the_right_key(valid_doc):
     valid_doc["nodes"][2]["rate_wth"] = 0.5
-    assert problem_lines(valid_doc) == [
+    expected = (
         "nodes[2] out-stays-home: unknown key 'rate_wth' (check the spelling; unknown keys are not allowed); "
         "did you mean 'rate_with'?"
-    ]
+    )
+    assert problem_lines(valid_doc) == [expected]
 
 
 def test_evidence_grade_is_only_required_of_outcomes(valid_doc):
