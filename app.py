@@ -22,6 +22,7 @@ def main() -> None:
         st.Page(PAGES / "6_business_case.py", title="Business case", icon=":material/bar_chart:"),
         st.Page(PAGES / "7_contract.py", title="Outcomes contract", icon=":material/handshake:"),
         st.Page(PAGES / "8_risk_share.py", title="Risk share", icon=":material/balance:"),
+        st.Page(PAGES / "9_uncertainty.py", title="Uncertainty", icon=":material/casino:"),
     ]
     nav = st.navigation({"Theory of change": steps[:5], "The case": steps[5:]})
     st.sidebar.caption(f"Scenario: **{scenario().name}**")

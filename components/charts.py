@@ -114,3 +114,46 @@ def risk_share(curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[flo
                         subtitle="Each party's present-value position; diamonds mark where a party breaks even"),
         height=380,
     )
+
+
+def histogram(df: pd.DataFrame, title: str, money_axis: bool = True, fmt: str = ",.0f") -> alt.LayerChart:
+    """Distribution of one Monte Carlo figure, with the zero line marked."""
+    axis = _money_axis(title) if money_axis else alt.Axis(title=title, format=fmt)
+    bars = alt.Chart(df).mark_bar(color="#1f5a96", opacity=0.85).encode(
+        x=alt.X("value:Q", bin=alt.Bin(maxbins=40), axis=axis),
+        y=alt.Y("count():Q", title="Draws"),
+        tooltip=[alt.Tooltip("count():Q", title="Draws")],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c0582c", strokeWidth=2).encode(x="x:Q")
+    return (bars + zero).properties(title=title, height=240)
+
+
+def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Bars from the central NPV to its value with each input at its low and its high."""
+    order = list(dict.fromkeys(df["input"]))
+    bars = alt.Chart(df).mark_bar(height=16).encode(
+        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=380)),
+        x=alt.X("value:Q", axis=_money_axis(title)),
+        x2="central:Q",
+        color=alt.Color("end:N", title="Input at", scale=alt.Scale(range=["#c0582c", "#2f8a3e"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("end:N", title="At"),
+                 alt.Tooltip("value:Q", title="£", format=",.0f")],
+    )
+    centre = alt.Chart(df.head(1)).mark_rule(color="#444", strokeDash=[4, 3]).encode(x="central:Q")
+    return (bars + centre).properties(title=alt.Title("What moves the answer most",
+                                                      subtitle="Each input from its low to its high, the rest central"),
+                                      height=max(120, 34 * len(order)))
+
+
+def loss_chances(df: pd.DataFrame) -> alt.Chart:
+    return (
+        alt.Chart(df, title="Chance each party loses money")
+        .mark_bar(color="#c0582c")
+        .encode(
+            y=alt.Y("party:N", title=None, sort="-x", axis=alt.Axis(labelLimit=380)),
+            x=alt.X("p_loss:Q", title="Chance of a negative position", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            tooltip=[alt.Tooltip("party:N"), alt.Tooltip("p_loss:Q", format=".1%", title="Chance")],
+        )
+        .properties(height=max(120, 30 * len(df)))
+    )

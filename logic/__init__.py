@@ -9,12 +9,13 @@ from pathlib import Path
 
 from .evaluation import Evaluation, evaluate
 from .model import Scenario
+from .uncertainty import Simulation, simulate
 from .snapshots import ScenarioError, dump_scenario, load_scenario, parse_scenario, snapshot_sha256
 
 EXAMPLES = Path(__file__).parent / "examples"
 DEFAULT_EXAMPLE = EXAMPLES / "edge_of_care.yaml"
 
 __all__ = [
-    "DEFAULT_EXAMPLE", "EXAMPLES", "Evaluation", "Scenario", "ScenarioError",
+    "DEFAULT_EXAMPLE", "EXAMPLES", "Evaluation", "Scenario", "ScenarioError", "Simulation", "simulate",
     "dump_scenario", "evaluate", "load_scenario", "parse_scenario", "snapshot_sha256",
 ]

@@ -7,8 +7,8 @@ import json
 import os
 import sys
 
-from . import ScenarioError, evaluate, load_scenario
-from .report_text import headline_table
+from . import ScenarioError, evaluate, load_scenario, simulate
+from .report_text import headline_table, simulation_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("evaluate", help="the headline figures")
     e.add_argument("file")
     e.add_argument("--json", action="store_true", help="one JSON object, money unrounded")
+    m = sub.add_parser("simulate", help="Monte Carlo summary of the uncertain inputs")
+    m.add_argument("file")
+    m.add_argument("--draws", type=int, default=None, help="number of draws (default: the file's uncertainty.draws)")
+    m.add_argument("--seed", type=int, default=None, help="random seed (default: the file's uncertainty.seed)")
+    m.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
     try:
@@ -29,6 +34,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "validate":
         print("ok")
+        return 0
+    if args.command == "simulate":
+        if args.draws is not None and not 1 <= args.draws <= 1_000_000:
+            print("--draws must be between 1 and 1000000")
+            return 2
+        if args.seed is not None and args.seed < 0:
+            print("--seed must be 0 or more")
+            return 2
+        summary = simulate(sc, draws=args.draws, seed=args.seed).to_dict()
+        if args.json:
+            json.dump(summary, sys.stdout, indent=2, allow_nan=False)
+            print()
+        else:
+            print(simulation_table(summary))
         return 0
     result = evaluate(sc).to_dict()
     if args.json:

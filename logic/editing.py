@@ -346,3 +346,25 @@ def set_shares(doc: dict, shares: dict[str, float]) -> dict:
         rounded[largest] = round(1.0 - sum(v for a, v in rounded.items() if a != largest), 4)
     doc.setdefault("contract", {})["outcome_payers"] = [{"agency": a, "share": s} for a, s in rounded.items()]
     return doc
+
+
+# --- uncertainty --------------------------------------------------------------------------
+
+UNCERTAIN_COLUMNS = ["path", "dist", "low", "mode", "high", "sd"]
+
+
+def apply_uncertain_table(doc: dict, df: pd.DataFrame) -> dict:
+    doc = copy.deepcopy(doc)
+    rows = _rows(df, UNCERTAIN_COLUMNS)
+    problems = [Problem(f"input row {i + 1}", "choose the input, its distribution, low and high")
+                for i, r in enumerate(rows) if not {"path", "dist", "low", "high"} <= set(r)]
+    if problems:
+        raise EditError(problems)
+    doc.setdefault("uncertainty", {})["parameters"] = rows
+    return doc
+
+
+def set_uncertain(doc: dict, parameters: list[dict]) -> dict:
+    doc = copy.deepcopy(doc)
+    doc.setdefault("uncertainty", {})["parameters"] = parameters
+    return doc

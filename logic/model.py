@@ -304,42 +304,5 @@ def reference_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem("contract.outcome_payers", f"shares must sum to 1, got {total:g}"))
     elif c.type in ("fee_for_service", "payment_by_results", "social_impact_bond"):
         out.append(Problem("contract.outcome_payers", f"a {c.type} contract needs at least one outcome payer"))
-
-    known = uncertain_paths(sc)
-    for i, p in enumerate(sc.uncertainty.parameters):
-        where = f"uncertainty.parameters[{i}]"
-        if p.path not in known:
-            out.append(Problem(where, f"path '{p.path}' does not name a number in this scenario ({_path_hint(p.path)})"))
-        if p.low > p.high:
-            out.append(Problem(where, f"low ({_fmt(p.low)}) must not be above high ({_fmt(p.high)})"))
-        elif p.mode is not None and not p.low <= p.mode <= p.high:
-            out.append(Problem(where, f"mode ({_fmt(p.mode)}) must lie between low and high"))
-        if p.sd is not None and p.sd < 0:
-            out.append(Problem(where, f"sd must be 0 or more, got {_fmt(p.sd)}"))
     return out
 
-
-# The numbers the Monte Carlo may vary (the same list as logic.engine compiles).
-UNCERTAIN_OUTCOME_FIELDS = ("rate_with", "rate_without", "attribution", "displacement", "drop_off", "price")
-UNCERTAIN_BENEFIT_FIELDS = ("value", "cashable")
-UNCERTAIN_COST_FIELDS = ("setup", "per_year", "per_participant")
-
-
-def uncertain_paths(sc: Scenario) -> set[str]:
-    """Every `uncertainty.parameters[].path` that names a number of this scenario."""
-    paths = {"cohort.engagement_rate", "settings.discount_rate"}
-    for n in sc.nodes:
-        if n.stage == "outcome":
-            paths.update(f"nodes.{n.id}.{f}" for f in UNCERTAIN_OUTCOME_FIELDS)
-            for j in range(len(n.benefits)):
-                paths.update(f"nodes.{n.id}.benefits[{j}].{f}" for f in UNCERTAIN_BENEFIT_FIELDS)
-        for j in range(len(n.costs)):
-            paths.update(f"nodes.{n.id}.costs[{j}].{f}" for f in UNCERTAIN_COST_FIELDS)
-    return paths
-
-
-def _path_hint(path: str) -> str:
-    parts = path.split(".")
-    if parts[0] == "nodes" and len(parts) >= 3:
-        return "e.g. nodes.<outcome id>.rate_with, nodes.<outcome id>.benefits[0].value, nodes.<activity id>.costs[0].per_year"
-    return "e.g. cohort.engagement_rate, settings.discount_rate, nodes.<outcome id>.rate_with"

@@ -114,3 +114,39 @@ def headline_table(result: dict) -> str:
         for party, value in c["parties"].items():
             lines.append(f"  {party:<20} position {money(value):>14}")
     return "\n".join(lines)
+
+
+METRIC_LABELS = {
+    "npv_fiscal": "NPV (fiscal)",
+    "npv_public_value": "NPV (public value)",
+    "bcr_fiscal": "Benefit-cost ratio (fiscal)",
+    "investor_irr": "Investor IRR",
+}
+
+
+def metric_label(name: str, names: dict[str, str] | None = None) -> str:
+    if name.startswith("party:"):
+        party = name.removeprefix("party:")
+        return f"Position: {(names or {}).get(party, party)}"
+    return METRIC_LABELS.get(name, name)
+
+
+def format_metric(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if name == "investor_irr":
+        return f"{value:.1%}"
+    if name.startswith("bcr"):
+        return f"{value:.2f}"
+    return money(value)
+
+
+def simulation_table(summary: dict) -> str:
+    lines = [f"{summary['draws']} draws, seed {summary['seed']}", ""]
+    header = f"{'':34} {'mean':>14} {'5%':>14} {'median':>14} {'95%':>14} {'P(<0)':>7}"
+    lines.append(header)
+    for name, m in summary["metrics"].items():
+        cells = [format_metric(name, m[k]) for k in ("mean", "p5", "p50", "p95")]
+        p = "n/a" if m["p_below_zero"] is None else f"{m['p_below_zero']:.1%}"
+        lines.append(f"{metric_label(name):34} " + " ".join(f"{c:>14}" for c in cells) + f" {p:>7}")
+    return "\n".join(lines)

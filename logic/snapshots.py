@@ -186,8 +186,9 @@ def parse_scenario(doc: Any) -> Scenario:
         raise ScenarioError(problems)
     # The graph rules (allowed edges, no cycles) are part of validity too.
     from .toc import graph_problems
+    from .uncertainty import parameter_problems
 
-    problems = graph_problems(sc)
+    problems = graph_problems(sc) + parameter_problems(sc)
     if problems:
         raise ScenarioError(problems)
     return sc

@@ -124,7 +124,8 @@ class Simulation:
 
 
 def simulate(sc: Scenario, draws: int | None = None, seed: int | None = None,
-             parameters: list[UncertainParameter] | None = None, compiled: Compiled | None = None) -> Simulation:
+             parameters: list[UncertainParameter] | None = None, compiled: Compiled | None = None,
+             chunks: int = 1, progress: Callable[[float], None] | None = None) -> Simulation:
     c = compiled or compile_scenario(sc)
     draws = sc.uncertainty.draws if draws is None else int(draws)
     seed = sc.uncertainty.seed if seed is None else int(seed)
@@ -133,8 +134,17 @@ def simulate(sc: Scenario, draws: int | None = None, seed: int | None = None,
     params = sc.uncertainty.parameters if parameters is None else parameters
     rng = np.random.default_rng(seed)
     inputs = {p.path: draw(p, draws, rng) for p in params}
-    samples = metrics(c, inputs or None)
-    samples = {k: np.broadcast_to(v, (draws,)).copy() for k, v in samples.items()}
+    # All inputs are drawn first, so running in chunks (to report progress) gives the same figures.
+    chunks = max(1, min(chunks, draws))
+    bounds = np.linspace(0, draws, chunks + 1).astype(int)
+    parts: list[dict[str, np.ndarray]] = []
+    for i in range(chunks):
+        lo, hi = bounds[i], bounds[i + 1]
+        part = metrics(c, {k: v[lo:hi] for k, v in inputs.items()} or None)
+        parts.append({k: np.broadcast_to(v, (hi - lo,)) for k, v in part.items()})
+        if progress is not None:
+            progress((i + 1) / chunks)
+    samples = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     return Simulation(draws=draws, seed=seed, samples=samples, inputs=inputs)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["", "needs", "activities", "outcomes", "impact", "business_case", "contract", "risk_share"]
+PAGES = ["", "needs", "activities", "outcomes", "impact", "business_case", "contract", "risk_share", "uncertainty"]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 

@@ -21,6 +21,7 @@ PAGES = [
     "pages/6_business_case.py",
     "pages/7_contract.py",
     "pages/8_risk_share.py",
+    "pages/9_uncertainty.py",
 ]
 
 

@@ -227,9 +227,11 @@ CASES = [
     ("text for true/false", _set("nodes.2.accountable", "maybe"), OUT, "accountable must be true or false"),
     ("optimism grade not a number", _set("settings.optimism_bias", {"high": 0.1}), "settings.optimism_bias", "key 'high' must be a whole number"),
     # uncertainty parameters name real numbers
-    ("uncertainty path typo", _set("uncertainty.parameters.0.path", "nodes.out-stays-home.rate_wth"), "uncertainty.parameters[0]", "path 'nodes.out-stays-home.rate_wth' does not name a number"),
-    ("uncertainty path unknown node", _set("uncertainty.parameters.0.path", "nodes.nowhere.rate_with"), "uncertainty.parameters[0]", "does not name a number"),
+    ("uncertainty path typo", _set("uncertainty.parameters.0.path", "nodes.out-stays-home.rate_wth"), "uncertainty.parameters[0]", "path 'nodes.out-stays-home.rate_wth' is not an input that can vary"),
+    ("uncertainty path unknown node", _set("uncertainty.parameters.0.path", "nodes.nowhere.rate_with"), "uncertainty.parameters[0]", "'nodes.nowhere.rate_with' is not an input"),
     ("uncertainty low above high", _set("uncertainty.parameters.1.low", 0.95), "uncertainty.parameters[1]", "low (0.95) must not be above high (0.9)"),
+    ("uncertainty range outside 0..1", _set("uncertainty.parameters.0.high", 1.2), "uncertainty.parameters[0]", "the range 0.55..1.2 goes outside the valid 0..1"),
+    ("uncertainty mode outside range", _set("uncertainty.parameters.0.mode", 0.9), "uncertainty.parameters[0]", "mode (0.9) must lie between low and high"),
     ("uncertainty bad dist", _set("uncertainty.parameters.0.dist", "beta"), "uncertainty.parameters[0]", "dist must be one of"),
 ]
 

@@ -1,0 +1,16 @@
+"""Uncertainty: Monte Carlo, tornado and switching values."""
+
+import streamlit as st
+
+from components import uncertainty
+from components.kpi import kpi_strip
+from components.state import scenario
+from components.step import prompt
+
+sc = scenario()
+st.title("Uncertainty")
+prompt("uncertainty")
+kpi_strip()
+st.subheader("Which inputs are uncertain, and how much")
+uncertainty.inputs_editor(sc)
+uncertainty.results(sc)
