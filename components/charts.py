@@ -5,6 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+# Streamlit's default autosize "fit" squeezes legends and titles into the given height,
+# leaving a sliver of plot; fit-x keeps `height` for the plot and fits only the width.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 PALETTE = ["#1f5a96", "#2f8a3e", "#c0582c", "#7b3f96", "#b8860b", "#4a8c9c", "#8c4a4a", "#e377c2", "#5a5a5a", "#9acd32"]
 
 
@@ -30,7 +33,7 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("amount:Q", title="Amount (£)", format=",.0f"),
             ],
         )
-        .properties(height=340)
+        .properties(autosize=FIT_WIDTH, height=340)
     )
 
 
@@ -55,7 +58,7 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("amount:Q", title="£", format=",.0f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444", strokeDash=[2, 2]).encode(y="y:Q")
-    return (lines + zero).properties(height=340)
+    return (lines + zero).properties(autosize=FIT_WIDTH, height=340)
 
 
 def do_nothing(df: pd.DataFrame) -> alt.Chart:
@@ -69,7 +72,7 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("need:N", title="Need"),
                      alt.Tooltip("cost:Q", title="£", format=",.0f")],
         )
-        .properties(height=300)
+        .properties(autosize=FIT_WIDTH, height=300)
     )
 
 
@@ -110,6 +113,7 @@ def risk_share(curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[flo
                     tooltip=[alt.Tooltip("party:N", title="Breaks even"), alt.Tooltip("m:Q", format=".2f")])
         )
     return alt.layer(*layers).properties(
+        autosize=FIT_WIDTH,
         title=alt.Title("Who gains and who loses as performance varies",
                         subtitle="Each party's present-value position; diamonds mark where a party breaks even"),
         height=380,
@@ -125,15 +129,15 @@ def histogram(df: pd.DataFrame, title: str, money_axis: bool = True, fmt: str = 
         tooltip=[alt.Tooltip("count():Q", title="Draws")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c0582c", strokeWidth=2).encode(x="x:Q")
-    return (bars + zero).properties(title=title, height=240)
+    return (bars + zero).properties(autosize=FIT_WIDTH, title=title, height=240)
 
 
 def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
     """Bars from the central NPV to its value with each input at its low and its high."""
     order = list(dict.fromkeys(df["input"]))
-    bars = alt.Chart(df).mark_bar(height=16).encode(
-        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=380)),
-        x=alt.X("value:Q", axis=_money_axis(title)),
+    bars = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=380), scale=alt.Scale(paddingInner=0.35)),
+        x=alt.X("value:Q", axis=_money_axis(title), stack=None),
         x2="central:Q",
         color=alt.Color("end:N", title="Input at", scale=alt.Scale(range=["#c0582c", "#2f8a3e"]),
                         legend=alt.Legend(orient="bottom")),
@@ -141,7 +145,7 @@ def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
                  alt.Tooltip("value:Q", title="£", format=",.0f")],
     )
     centre = alt.Chart(df.head(1)).mark_rule(color="#444", strokeDash=[4, 3]).encode(x="central:Q")
-    return (bars + centre).properties(title=alt.Title("What moves the answer most",
+    return (bars + centre).properties(autosize=FIT_WIDTH, title=alt.Title("What moves the answer most",
                                                       subtitle="Each input from its low to its high, the rest central"),
                                       height=max(120, 34 * len(order)))
 
@@ -155,5 +159,5 @@ def loss_chances(df: pd.DataFrame) -> alt.Chart:
             x=alt.X("p_loss:Q", title="Chance of a negative position", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("party:N"), alt.Tooltip("p_loss:Q", format=".1%", title="Chance")],
         )
-        .properties(height=max(120, 30 * len(df)))
+        .properties(autosize=FIT_WIDTH, height=max(120, 30 * len(df)))
     )
