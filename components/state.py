@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logic import DEFAULT_EXAMPLE, Evaluation, Scenario, ScenarioError, dump_scenario, evaluate, load_scenario, parse_scenario
+from logic import DEFAULT_EXAMPLE, Evaluation, Scenario, ScenarioError, evaluate, load_scenario, parse_scenario
 from logic.editing import EditError
 from logic.editing import document as as_document
 
@@ -32,13 +32,19 @@ def version() -> int:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _evaluate_text(text: str) -> Evaluation:
-    return evaluate(load_scenario(text))
+def _evaluate(key: str, _sc: Scenario) -> Evaluation:
+    # Keyed on the scenario's content (its JSON, cheap to make); the object itself is not hashed.
+    return evaluate(_sc)
+
+
+def content_key(sc: Scenario) -> str:
+    return sc.model_dump_json()
 
 
 def evaluation(sc: Scenario | None = None) -> Evaluation:
     """The evaluation of a scenario, cached on its content."""
-    return _evaluate_text(dump_scenario(sc or scenario()))
+    sc = sc or scenario()
+    return _evaluate(content_key(sc), sc)
 
 
 def set_scenario(sc: Scenario) -> None:

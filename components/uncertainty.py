@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logic import Scenario, dump_scenario, load_scenario, simulate, views
+from logic import Scenario, simulate, views
 from logic import editing as ed
 from logic.engine import parameter_paths
 from logic.uncertainty import default_range, key_inputs, tornado
 
 from . import charts
 from .editors import table_editor
-from .state import document, evaluation, try_apply, version
+from .state import content_key, document, evaluation, try_apply, version
 
 cc = st.column_config
 
@@ -37,9 +37,9 @@ def inputs_editor(sc: Scenario) -> None:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _simulation(text: str, draws: int, seed: int, _progress=None):
-    # Keyed on the scenario's content, draws and seed; the progress callback is not part of the key.
-    return simulate(load_scenario(text), draws=draws, seed=seed, chunks=10, progress=_progress)
+def _simulation(key: str, draws: int, seed: int, _sc: Scenario, _progress=None):
+    # Keyed on the scenario's content, draws and seed; the object and the progress callback are not hashed.
+    return simulate(_sc, draws=draws, seed=seed, chunks=10, progress=_progress)
 
 
 def results(sc: Scenario) -> None:
@@ -51,7 +51,7 @@ def results(sc: Scenario) -> None:
         st.info("No uncertain inputs yet: add some above, or use the suggested ranges.")
         return
     bar = st.progress(0.0, text="Running the simulation...")
-    sim = _simulation(dump_scenario(sc), int(draws), int(seed),
+    sim = _simulation(content_key(sc), int(draws), int(seed), sc,
                       _progress=lambda x: bar.progress(x, text=f"Running the simulation... {x:.0%}"))
     bar.empty()
     st.subheader("How sure are we?")

@@ -233,18 +233,19 @@ def run(c: Compiled, params: dict[str, np.ndarray] | None = None, performance: n
     m = np.atleast_1d(np.asarray(performance, dtype=float))[:, None]  # (B or 1, 1)
 
     P = engagement[:, None] * c.intake[None, :]  # (B, C)
-    w = out["rate_with"]
     b = out["rate_without"]
-    w = b + m * (w - b)  # (B, O)
-    effect = (w - b) * out["attribution"] * (1.0 - out["displacement"])
+    effect = (out["rate_with"] - b) * out["attribution"] * (1.0 - out["displacement"])  # at m = 1
+    w = b + m * (out["rate_with"] - b)  # (B, O)
     gross = P[:, None, :] * w[:, :, None]
     deadweight = P[:, None, :] * b[:, :, None]
-    additional = P[:, None, :] * effect[:, :, None]  # (B, O, C)
 
-    # Benefits: N_c x (1 - OB) x persist(t - c - lag), summed over cohorts.
+    # Benefits: N_c x (1 - OB) x persist(t - c - lag), summed over cohorts. N is m times its value
+    # at m = 1, so the (costly) cohort-to-year sum is done once and scaled: the risk-share curve
+    # then costs little more than the central case.
     kernel = persistence_kernel(c.lag, c.duration, out["drop_off"], H)  # (B, O, K)
-    valued = additional * (1.0 - c.optimism)[None, :, None]
-    by_outcome = convolve_years(valued, kernel)  # (B, O, T)
+    additional_1 = P[:, None, :] * effect[:, :, None]  # (B, O, C) at m = 1
+    by_outcome = convolve_years(additional_1 * (1.0 - c.optimism)[None, :, None], kernel) * m[:, :, None]  # (B, O, T)
+    additional = additional_1 * m[:, :, None]
     lines = by_outcome[:, c.ben_outcome, :] * ben["value"][:, :, None]  # (B, L, T)
 
     onehot = np.zeros((len(c.ben_agency), A))

@@ -1,0 +1,111 @@
+"""Speed figures on this machine, printed (never asserted: a shared machine's timings are noisy).
+
+    python -m benchmarks.run            # the full run, figures for the closing note
+    python -m benchmarks.run --quick    # a smoke run (CI): same measurements, fewer repeats
+
+Targets (issue "Uncertainty"): 10,000 Monte Carlo draws with investor IRR <= 300 ms and >= 20x
+faster than the deterministic engine once per draw; evaluate on the bundled example <= 10 ms and on
+a 200-outcome, 30-year scenario <= 150 ms; the Business case page's rerun after one edit under
+AppTest, median <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import large_scenario  # noqa: E402
+from logic import DEFAULT_EXAMPLE, evaluate, load_scenario, parse_scenario, simulate  # noqa: E402
+from logic.engine import compile_scenario  # noqa: E402
+from logic.uncertainty import draw, metrics  # noqa: E402
+
+
+def timed(fn, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def report(name: str, ms: list[float], target: float | None = None) -> dict:
+    med = statistics.median(ms)
+    verdict = "" if target is None else ("  meets target" if med <= target else "  MISSES target")
+    tgt = "" if target is None else f" (target <= {target:g} ms)"
+    print(f"{name:58} median {med:9.2f} ms  min {min(ms):9.2f} ms{tgt}{verdict}")
+    return {"name": name, "median_ms": med, "min_ms": min(ms), "target_ms": target}
+
+
+def monte_carlo(repeats: int, loop_draws: int) -> None:
+    sc = load_scenario(DEFAULT_EXAMPLE)
+    simulate(sc, draws=200)  # warm-up
+    vec = report("Monte Carlo, 10,000 draws, investor IRR included", timed(lambda: simulate(sc, draws=10_000, seed=7), repeats), 300)
+
+    # The same draws through the deterministic engine, one draw at a time.
+    c = compile_scenario(sc)
+    rng = np.random.default_rng(7)
+    inputs = {p.path: draw(p, loop_draws, rng) for p in sc.uncertainty.parameters}
+
+    def loop():
+        for i in range(loop_draws):
+            metrics(c, {k: v[i : i + 1] for k, v in inputs.items()})
+
+    loop_ms = statistics.median(timed(loop, max(1, repeats // 3)))
+    per_draw = loop_ms / loop_draws
+    print(f"{'Deterministic engine once per draw (' + str(loop_draws) + ' draws timed)':58} "
+          f"{per_draw:9.3f} ms per draw -> {per_draw * 10_000:9.0f} ms for 10,000")
+    speedup = per_draw * 10_000 / vec["median_ms"]
+    print(f"{'Speed-up of the vectorised run':58} {speedup:9.1f}x  (target >= 20x)  "
+          f"{'meets target' if speedup >= 20 else 'MISSES target'}")
+
+
+def evaluation(repeats: int) -> None:
+    sc = load_scenario(DEFAULT_EXAMPLE)
+    evaluate(sc)
+    report("evaluate, bundled example (edge of care)", timed(lambda: evaluate(sc), repeats * 5), 10)
+    big = parse_scenario(large_scenario(outcomes=200, horizon=30))
+    evaluate(big)
+    report("evaluate, generated 200 outcomes x 30 years", timed(lambda: evaluate(big), repeats), 150)
+
+
+def page_rerun(repeats: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "6_business_case.py"), default_timeout=60).run()
+    sc = at.session_state["scenario"]
+    times = []
+    for i in range(repeats):
+        # One edit: a different engagement rate each time, so nothing is served from the cache.
+        at.session_state["scenario"] = sc.model_copy(
+            update={"cohort": sc.cohort.model_copy(update={"engagement_rate": 0.5 + 0.4 * i / max(1, repeats)})}
+        )
+        t = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - t) * 1000)
+        assert not at.exception
+    report("Business case page rerun after one edit (AppTest)", times, 150)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repeats: a smoke run")
+    args = parser.parse_args(argv)
+    repeats = 3 if args.quick else 15
+    print(f"Benchmarks ({'quick' if args.quick else 'full'} run), Python {sys.version.split()[0]}")
+    monte_carlo(repeats, loop_draws=200 if args.quick else 1000)
+    evaluation(repeats)
+    page_rerun(repeats if args.quick else 21)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
