@@ -33,8 +33,10 @@ def main() -> None:
             raise
         # A page must never show a traceback; the log keeps the details.
         logging.getLogger(__name__).exception("page failed")
-        st.error("Something went wrong drawing this page. Your scenario is unchanged; "
-                 "undo the last change or reload the example from the Programme page.")
+        st.error(
+            "Something went wrong drawing this page. Your scenario is unchanged; "
+            "undo the last change or reload the example from the Programme page."
+        )
 
 
 def _is_control_flow(exc: Exception) -> bool:

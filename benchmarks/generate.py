@@ -10,30 +10,73 @@ from logic.model import FORMAT_V1
 def large_scenario(outcomes: int = 200, horizon: int = 30, agencies: int = 6, seed: int = 1) -> dict:
     rng = np.random.default_rng(seed)
     ags = [{"id": f"a{i}", "name": f"Agency {i}"} for i in range(agencies)]
-    nodes = [{"id": "need", "stage": "need", "label": "Need", "population": 1000.0, "unit_cost": 5000.0,
-              "growth_rate": 0.02, "agency": "a0"}]
-    nodes.append({"id": "act", "stage": "activity", "label": "Activity", "costs": [
-        {"item": "Delivery", "payer": "provider", "setup": 1e6, "per_year": 5e5, "per_participant": 3000.0},
-        {"item": "Referral", "payer": "a0", "per_participant": 200.0}]})
+    nodes = [
+        {
+            "id": "need",
+            "stage": "need",
+            "label": "Need",
+            "population": 1000.0,
+            "unit_cost": 5000.0,
+            "growth_rate": 0.02,
+            "agency": "a0",
+        }
+    ]
+    nodes.append(
+        {
+            "id": "act",
+            "stage": "activity",
+            "label": "Activity",
+            "costs": [
+                {"item": "Delivery", "payer": "provider", "setup": 1e6, "per_year": 5e5, "per_participant": 3000.0},
+                {"item": "Referral", "payer": "a0", "per_participant": 200.0},
+            ],
+        }
+    )
     edges = [{"source": "need", "target": "act"}]
     for i in range(outcomes):
         b = float(rng.uniform(0.1, 0.5))
-        nodes.append({
-            "id": f"o{i}", "stage": "outcome", "label": f"Outcome {i}",
-            "rate_with": b + float(rng.uniform(0.02, 0.3)), "rate_without": b,
-            "attribution": 0.8, "evidence_grade": int(rng.integers(1, 7)), "lag_years": int(rng.integers(0, 3)),
-            "duration_years": int(rng.integers(1, 10)), "drop_off": 0.2, "price": float(rng.uniform(100, 2000)),
-            "benefits": [{"agency": f"a{int(rng.integers(0, agencies))}", "value": float(rng.uniform(100, 5000)),
-                          "type": ["fiscal", "economic", "social"][int(rng.integers(0, 3))], "cashable": 0.5}],
-        })
+        nodes.append(
+            {
+                "id": f"o{i}",
+                "stage": "outcome",
+                "label": f"Outcome {i}",
+                "rate_with": b + float(rng.uniform(0.02, 0.3)),
+                "rate_without": b,
+                "attribution": 0.8,
+                "evidence_grade": int(rng.integers(1, 7)),
+                "lag_years": int(rng.integers(0, 3)),
+                "duration_years": int(rng.integers(1, 10)),
+                "drop_off": 0.2,
+                "price": float(rng.uniform(100, 2000)),
+                "benefits": [
+                    {
+                        "agency": f"a{int(rng.integers(0, agencies))}",
+                        "value": float(rng.uniform(100, 5000)),
+                        "type": ["fiscal", "economic", "social"][int(rng.integers(0, 3))],
+                        "cashable": 0.5,
+                    }
+                ],
+            }
+        )
         edges.append({"source": "act", "target": f"o{i}"})
     return {
-        "format": FORMAT_V1, "name": f"Synthetic {outcomes} outcomes, {horizon} years",
-        "settings": {"start_year": 2026, "horizon_years": horizon, "discount_rate": 0.035,
-                     "discount_schedule": "green_book"},
+        "format": FORMAT_V1,
+        "name": f"Synthetic {outcomes} outcomes, {horizon} years",
+        "settings": {
+            "start_year": 2026,
+            "horizon_years": horizon,
+            "discount_rate": 0.035,
+            "discount_schedule": "green_book",
+        },
         "agencies": ags,
         "cohort": {"intake": [500.0] * min(horizon, 10), "engagement_rate": 0.8},
-        "nodes": nodes, "edges": edges,
-        "contract": {"type": "social_impact_bond", "payment_basis": "above_baseline", "cap": 5e7,
-                     "provider_margin": 0.05, "outcome_payers": [{"agency": "a0", "share": 0.7}, {"agency": "a1", "share": 0.3}]},
+        "nodes": nodes,
+        "edges": edges,
+        "contract": {
+            "type": "social_impact_bond",
+            "payment_basis": "above_baseline",
+            "cap": 5e7,
+            "provider_margin": 0.05,
+            "outcome_payers": [{"agency": "a0", "share": 0.7}, {"agency": "a1", "share": 0.3}],
+        },
     }

@@ -48,7 +48,11 @@ def report(name: str, ms: list[float], target: float | None = None) -> dict:
 def monte_carlo(repeats: int, loop_draws: int) -> None:
     sc = load_scenario(DEFAULT_EXAMPLE)
     simulate(sc, draws=200)  # warm-up
-    vec = report("Monte Carlo, 10,000 draws, investor IRR included", timed(lambda: simulate(sc, draws=10_000, seed=7), repeats), 300)
+    vec = report(
+        "Monte Carlo, 10,000 draws, investor IRR included",
+        timed(lambda: simulate(sc, draws=10_000, seed=7), repeats),
+        300,
+    )
 
     # The same draws through the deterministic engine, one draw at a time.
     c = compile_scenario(sc)
@@ -61,11 +65,15 @@ def monte_carlo(repeats: int, loop_draws: int) -> None:
 
     loop_ms = statistics.median(timed(loop, max(1, repeats // 3)))
     per_draw = loop_ms / loop_draws
-    print(f"{'Deterministic engine once per draw (' + str(loop_draws) + ' draws timed)':58} "
-          f"{per_draw:9.3f} ms per draw -> {per_draw * 10_000:9.0f} ms for 10,000")
+    print(
+        f"{'Deterministic engine once per draw (' + str(loop_draws) + ' draws timed)':58} "
+        f"{per_draw:9.3f} ms per draw -> {per_draw * 10_000:9.0f} ms for 10,000"
+    )
     speedup = per_draw * 10_000 / vec["median_ms"]
-    print(f"{'Speed-up of the vectorised run':58} {speedup:9.1f}x  (target >= 20x)  "
-          f"{'meets target' if speedup >= 20 else 'MISSES target'}")
+    print(
+        f"{'Speed-up of the vectorised run':58} {speedup:9.1f}x  (target >= 20x)  "
+        f"{'meets target' if speedup >= 20 else 'MISSES target'}"
+    )
 
 
 def evaluation(repeats: int) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logic import views
-
-from . import charts
+from logic import charts, views
 from logic.report_text import money
 
 from .state import evaluation
@@ -42,8 +40,10 @@ def savings_section() -> None:
 def who_pays_section() -> None:
     ev = evaluation()
     st.subheader("Who pays, who benefits")
-    st.caption("Present values over the appraisal period, before any outcomes contract. "
-               "Delivery costs sit with the provider here; the contract pages show who funds them.")
+    st.caption(
+        "Present values over the appraisal period, before any outcomes contract. "
+        "Delivery costs sit with the provider here; the contract pages show who funds them."
+    )
     df = views.who_pays_matrix(ev)
     st.dataframe(money_frame(df), hide_index=True, width="stretch")
 
@@ -52,9 +52,15 @@ def yearly_section() -> None:
     ev = evaluation()
     with st.expander("Year by year"):
         df = views.yearly_table(ev)
-        st.dataframe(money_frame(df, skip=("Year", "Participants", "Discount factor")), hide_index=True, width="stretch",
-                     column_config={"Discount factor": cc.NumberColumn(format="%.4f"),
-                                    "Participants": cc.NumberColumn(format="%.1f")})
+        st.dataframe(
+            money_frame(df, skip=("Year", "Participants", "Discount factor")),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Discount factor": cc.NumberColumn(format="%.4f"),
+                "Participants": cc.NumberColumn(format="%.1f"),
+            },
+        )
 
 
 def do_nothing_section() -> None:
@@ -73,5 +79,9 @@ def outcomes_section() -> None:
     ev = evaluation()
     with st.expander("Outcomes: achieved, would have happened anyway, additional"):
         df = views.outcomes_table(ev)
-        st.dataframe(df, hide_index=True, width="stretch",
-                     column_config={c: cc.NumberColumn(c, format="%.1f") for c in df.columns if c != "Outcome"})
+        st.dataframe(
+            df,
+            hide_index=True,
+            width="stretch",
+            column_config={c: cc.NumberColumn(c, format="%.1f") for c in df.columns if c != "Outcome"},
+        )

@@ -6,12 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from logic import Scenario, views
+from logic import Scenario, charts, views
 from logic import editing as ed
 from logic.model import CONTRACT_TYPES, PAYMENT_BASES
 from logic.report_text import money
 
-from . import charts
 from .editors import MONEY, table_editor
 from .state import document, evaluation, show_problems, try_apply, version
 
@@ -28,23 +27,51 @@ def terms_editor(sc: Scenario) -> None:
     v = version()
     k = sc.contract
     c1, c2, c3 = st.columns(3)
-    kind = c1.selectbox("Contract type", CONTRACT_TYPES, CONTRACT_TYPES.index(k.type), format_func=TYPE_NAMES.get, key=f"ctype-{v}")
-    basis = c2.selectbox("Outcomes counted", PAYMENT_BASES, PAYMENT_BASES.index(k.payment_basis), key=f"basis-{v}",
-                         format_func={"gross": "Gross (every outcome achieved)",
-                                      "above_baseline": "Above baseline (only those beyond the comparison group)"}.get)
+    kind = c1.selectbox(
+        "Contract type", CONTRACT_TYPES, CONTRACT_TYPES.index(k.type), format_func=TYPE_NAMES.get, key=f"ctype-{v}"
+    )
+    basis = c2.selectbox(
+        "Outcomes counted",
+        PAYMENT_BASES,
+        PAYMENT_BASES.index(k.payment_basis),
+        key=f"basis-{v}",
+        format_func={
+            "gross": "Gross (every outcome achieved)",
+            "above_baseline": "Above baseline (only those beyond the comparison group)",
+        }.get,
+    )
     lag = c3.number_input("Payment lag (years after intake)", 0, 20, k.payment_lag_years, key=f"lag-{v}")
     c4, c5, c6 = st.columns(3)
     capped = c4.toggle("Cap on total outcome payments", k.cap is not None, key=f"capped-{v}")
-    cap = c5.number_input("Cap (£)", 0.0, 1e12, float(k.cap or 0.0), step=50_000.0, format="%.0f", key=f"cap-{v}",
-                          disabled=not capped)
-    margin = c6.number_input("Provider margin on delivery costs", 0.0, 1.0, float(k.provider_margin), step=0.01,
-                             format="%.2f", key=f"margin-{v}")
+    cap = c5.number_input(
+        "Cap (£)", 0.0, 1e12, float(k.cap or 0.0), step=50_000.0, format="%.0f", key=f"cap-{v}", disabled=not capped
+    )
+    margin = c6.number_input(
+        "Provider margin on delivery costs",
+        0.0,
+        1.0,
+        float(k.provider_margin),
+        step=0.01,
+        format="%.2f",
+        key=f"margin-{v}",
+    )
     st.caption(views.CONTRACT_WORDS[kind])
-    new = {"type": kind, "payment_basis": basis, "payment_lag_years": int(lag),
-           "cap": float(cap) if capped else None, "provider_margin": float(margin)}
-    old = {"type": k.type, "payment_basis": k.payment_basis, "payment_lag_years": k.payment_lag_years,
-           "cap": k.cap, "provider_margin": k.provider_margin}
+    new = {
+        "type": kind,
+        "payment_basis": basis,
+        "payment_lag_years": int(lag),
+        "cap": float(cap) if capped else None,
+        "provider_margin": float(margin),
+    }
+    old = {
+        "type": k.type,
+        "payment_basis": k.payment_basis,
+        "payment_lag_years": k.payment_lag_years,
+        "cap": k.cap,
+        "provider_margin": k.provider_margin,
+    }
     if new != old:
+
         def build():
             doc = document()
             for key, value in new.items():
@@ -66,15 +93,24 @@ def rate_card_editor(sc: Scenario) -> None:
         "id": cc.TextColumn("Id", disabled=True),
         "label": cc.TextColumn("Outcome", disabled=True, width="large"),
         "price": cc.NumberColumn("Price per outcome (£)", **MONEY),
-    } | {c: cc.NumberColumn(c, disabled=True, format="localized",
-                            help="Undiscounted fiscal value of one extra outcome over its duration") for c in df.columns
-         if c.startswith("Value to ")}
+    } | {
+        c: cc.NumberColumn(
+            c,
+            disabled=True,
+            format="localized",
+            help="Undiscounted fiscal value of one extra outcome over its duration",
+        )
+        for c in df.columns
+        if c.startswith("Value to ")
+    }
     table_editor("prices", df, cols, lambda edited: ed.apply_prices_table(document(), edited), dynamic=False)
 
 
 def payers_editor(sc: Scenario) -> None:
     cols = {
-        "agency": cc.SelectboxColumn("Commissioner paying for outcomes", options=sc.agency_ids, required=True, width="large"),
+        "agency": cc.SelectboxColumn(
+            "Commissioner paying for outcomes", options=sc.agency_ids, required=True, width="large"
+        ),
         "share": cc.NumberColumn("Share", min_value=0.0, max_value=1.0, step=0.05, format="%.4f", required=True),
     }
     table_editor("payers", ed.payers_table(sc), cols, lambda df: ed.apply_payers_table(document(), df))
@@ -95,11 +131,19 @@ def payment_summary() -> None:
         st.info("This contract type pays nothing for outcomes: prices are ignored.")
         return
     m1, m2, m3 = st.columns(3)
-    m1.metric("Outcome payments", money(c["outcome_payments_total"]), border=True,
-              help="Undiscounted total paid within the appraisal period")
+    m1.metric(
+        "Outcome payments",
+        money(c["outcome_payments_total"]),
+        border=True,
+        help="Undiscounted total paid within the appraisal period",
+    )
     m2.metric("Present value", money(c["pv_outcome_payments"]), border=True)
-    m3.metric("Paid after the horizon", money(c["payments_beyond_horizon"]), border=True,
-              help="Due after the last year appraised; left out of every other figure")
+    m3.metric(
+        "Paid after the horizon",
+        money(c["payments_beyond_horizon"]),
+        border=True,
+        help="Due after the last year appraised; left out of every other figure",
+    )
     if c["cap"] is not None:
         if c["cap_binds"]:
             st.warning(f"The cap of {money(c['cap'])} binds: outcomes beyond it are not paid for.")
@@ -118,10 +162,17 @@ def payment_summary() -> None:
 def parties_section() -> None:
     ev = evaluation()
     df = views.parties_table(ev)
-    st.dataframe(df, hide_index=True, width="stretch", column_config={
-        "Position (PV)": cc.NumberColumn(format="localized"),
-        "Breaks even at performance m": cc.NumberColumn(format="%.2f", help="Blank: never changes sign for m in 0..3"),
-    })
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Position (PV)": cc.NumberColumn(format="localized"),
+            "Breaks even at performance m": cc.NumberColumn(
+                format="%.2f", help="Blank: never changes sign for m in 0..3"
+            ),
+        },
+    )
 
 
 def risk_chart(m_now: float) -> alt.Chart:
@@ -138,8 +189,10 @@ def _format_risk(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns[1:]:
         out[col] = [
-            ("n/a" if pd.isna(v) else f"{v:.1%}") if fig == "Investor IRR"
-            else ("n/a" if pd.isna(v) else f"{v:.2f}x") if fig == "Investor multiple"
+            ("n/a" if pd.isna(v) else f"{v:.1%}")
+            if fig == "Investor IRR"
+            else ("n/a" if pd.isna(v) else f"{v:.2f}x")
+            if fig == "Investor multiple"
             else money(v)
             for fig, v in zip(out["Figure"], out[col])
         ]

@@ -30,7 +30,15 @@ def _edited(key: str) -> bool:
     return bool(state) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
 
 
-def table_editor(area: str, df: pd.DataFrame, columns: dict, apply: Callable[[pd.DataFrame], dict], *, dynamic: bool = True, disabled: list[str] | None = None) -> None:
+def table_editor(
+    area: str,
+    df: pd.DataFrame,
+    columns: dict,
+    apply: Callable[[pd.DataFrame], dict],
+    *,
+    dynamic: bool = True,
+    disabled: list[str] | None = None,
+) -> None:
     key = f"{area}-{version()}"
     edited = st.data_editor(
         df,
@@ -67,10 +75,16 @@ def node_columns(sc: Scenario, stage: str) -> dict:
             "indicator": cc.TextColumn("Indicator (how it is measured)", width="medium"),
             "accountable": cc.CheckboxColumn("Programme answers for it", help="Below the accountability line"),
             "rate_with": cc.NumberColumn("Rate with programme", help="Share of participants achieving it", **FRACTION),
-            "rate_without": cc.NumberColumn("Rate without (counterfactual)", help="Share who would achieve it anyway", **FRACTION),
-            "attribution": cc.NumberColumn("Attribution", help="Share of the change owed to this programme", **FRACTION),
+            "rate_without": cc.NumberColumn(
+                "Rate without (counterfactual)", help="Share who would achieve it anyway", **FRACTION
+            ),
+            "attribution": cc.NumberColumn(
+                "Attribution", help="Share of the change owed to this programme", **FRACTION
+            ),
             "displacement": cc.NumberColumn("Displacement", help="Share that only moves elsewhere", **FRACTION),
-            "evidence_grade": cc.SelectboxColumn("Evidence grade", options=grades, help="1 strongest .. 6 weakest: sets the optimism bias"),
+            "evidence_grade": cc.SelectboxColumn(
+                "Evidence grade", options=grades, help="1 strongest .. 6 weakest: sets the optimism bias"
+            ),
             "lag_years": cc.NumberColumn("Lag (years)", min_value=0, max_value=100, step=1, format="%d"),
             "duration_years": cc.NumberColumn("Lasts (years)", min_value=0, max_value=100, step=1, format="%d"),
             "drop_off": cc.NumberColumn("Drop-off per year", **FRACTION),
@@ -99,15 +113,21 @@ def links_editor(sc: Scenario, stage: str) -> None:
         "assumption": cc.TextColumn("Assumption (why this leads to that)", width="large"),
         "evidence": cc.TextColumn("Evidence"),
     }
-    table_editor(f"links-{stage}", ed.links_table(sc, stage), cols, lambda df: ed.apply_links_table(document(), stage, df))
+    table_editor(
+        f"links-{stage}", ed.links_table(sc, stage), cols, lambda df: ed.apply_links_table(document(), stage, df)
+    )
 
 
 def costs_editor(sc: Scenario) -> None:
     cols = {
         "activity": cc.SelectboxColumn("Activity", options=[n.id for n in sc.nodes_of("activity")], required=True),
         "item": cc.TextColumn("Cost item", width="medium", required=True),
-        "payer": cc.SelectboxColumn("Paid by", options=["provider", *sc.agency_ids], required=True,
-                                    help="provider = delivery cost (funded as the contract says)"),
+        "payer": cc.SelectboxColumn(
+            "Paid by",
+            options=["provider", *sc.agency_ids],
+            required=True,
+            help="provider = delivery cost (funded as the contract says)",
+        ),
         "setup": cc.NumberColumn("Set-up, year 0 (£)", **MONEY),
         "per_year": cc.NumberColumn("Per year with intake (£)", **MONEY),
         "per_participant": cc.NumberColumn("Per participant (£)", **MONEY),

@@ -19,15 +19,35 @@ def settings_editor(sc: Scenario) -> None:
     name = st.text_input("Programme name", sc.name, key=f"name-{v}")
     c1, c2, c3, c4 = st.columns(4)
     start = c1.number_input("First delivery year", 1900, 2500, s.start_year, step=1, key=f"start-{v}")
-    horizon = c2.number_input("Years appraised", 1, 100, s.horizon_years, step=1, key=f"horizon-{v}",
-                              help="Years 0 .. horizon-1 are counted.")
-    rate = c3.number_input("Discount rate (real)", 0.0, 0.2, float(s.discount_rate), step=0.005, format="%.3f",
-                           key=f"rate-{v}", help="HM Treasury Green Book: 0.035")
+    horizon = c2.number_input(
+        "Years appraised", 1, 100, s.horizon_years, step=1, key=f"horizon-{v}", help="Years 0 .. horizon-1 are counted."
+    )
+    rate = c3.number_input(
+        "Discount rate (real)",
+        0.0,
+        0.2,
+        float(s.discount_rate),
+        step=0.005,
+        format="%.3f",
+        key=f"rate-{v}",
+        help="HM Treasury Green Book: 0.035",
+    )
     schedules = ["constant", "green_book"]
-    schedule = c4.selectbox("Discount schedule", schedules, schedules.index(s.discount_schedule), key=f"schedule-{v}",
-                            format_func=lambda x: {"constant": "Constant", "green_book": "Green Book (declining after 30 years)"}[x])
-    engagement = st.slider("Share of those referred who take part (engagement)", 0.0, 1.0,
-                           float(sc.cohort.engagement_rate), 0.01, key=f"engagement-{v}")
+    schedule = c4.selectbox(
+        "Discount schedule",
+        schedules,
+        schedules.index(s.discount_schedule),
+        key=f"schedule-{v}",
+        format_func=lambda x: {"constant": "Constant", "green_book": "Green Book (declining after 30 years)"}[x],
+    )
+    engagement = st.slider(
+        "Share of those referred who take part (engagement)",
+        0.0,
+        1.0,
+        float(sc.cohort.engagement_rate),
+        0.01,
+        key=f"engagement-{v}",
+    )
     changes = {
         ("name",): name,
         ("settings", "start_year"): int(start),
@@ -38,6 +58,7 @@ def settings_editor(sc: Scenario) -> None:
     }
     current = document()
     if any(_get(current, path) != value for path, value in changes.items()):
+
         def build():
             doc = current
             for path, value in changes.items():
@@ -70,9 +91,9 @@ def intake_editor(sc: Scenario) -> None:
     table_editor("intake", ed.intake_table(sc), cols, lambda df: ed.apply_intake_table(document(), df), dynamic=False)
     v = version()
     c1, c2, _ = st.columns([1, 1, 3])
-    if c1.button("Add an intake year", key=f"add-year-{v}", disabled=len(sc.cohort.intake) >= sc.settings.horizon_years):
+    if c1.button(
+        "Add an intake year", key=f"add-year-{v}", disabled=len(sc.cohort.intake) >= sc.settings.horizon_years
+    ):
         try_apply("intake", lambda: ed.set_value(document(), ("cohort", "intake"), [*sc.cohort.intake, 0.0]))
     if c2.button("Remove the last year", key=f"drop-year-{v}", disabled=len(sc.cohort.intake) <= 1):
         try_apply("intake", lambda: ed.set_value(document(), ("cohort", "intake"), sc.cohort.intake[:-1]))
-
-

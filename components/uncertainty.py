@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logic import Scenario, simulate, views
+from logic import Scenario, charts, simulate, views
 from logic import editing as ed
 from logic.engine import parameter_paths
 from logic.uncertainty import default_range, key_inputs, tornado
 
-from . import charts
 from .editors import table_editor
 from .state import content_key, document, evaluation, try_apply, version
 
@@ -20,18 +19,27 @@ def inputs_editor(sc: Scenario) -> None:
     ev = evaluation()
     paths = parameter_paths(ev.compiled)
     cols = {
-        "path": cc.SelectboxColumn("Uncertain input", options=paths, required=True, width="large",
-                                   help="nodes.ID.field, cohort.engagement_rate, nodes.ID.benefits[0].value ..."),
+        "path": cc.SelectboxColumn(
+            "Uncertain input",
+            options=paths,
+            required=True,
+            width="large",
+            help="nodes.ID.field, cohort.engagement_rate, nodes.ID.benefits[0].value ...",
+        ),
         "dist": cc.SelectboxColumn("Distribution", options=["triangular", "pert", "uniform", "normal"], required=True),
         "low": cc.NumberColumn("Low", format="%.4g", required=True),
         "mode": cc.NumberColumn("Most likely", format="%.4g"),
         "high": cc.NumberColumn("High", format="%.4g", required=True),
         "sd": cc.NumberColumn("Std dev (normal)", format="%.4g"),
     }
-    table_editor("uncertain", views.uncertain_inputs_table(ev), cols,
-                 lambda df: ed.apply_uncertain_table(document(), df))
-    if st.button("Suggest ranges from the evidence grades", key=f"suggest-{version()}",
-                 help="Rates, engagement and unit values: +-5% for grade 1 evidence up to +-40% for grade 6"):
+    table_editor(
+        "uncertain", views.uncertain_inputs_table(ev), cols, lambda df: ed.apply_uncertain_table(document(), df)
+    )
+    if st.button(
+        "Suggest ranges from the evidence grades",
+        key=f"suggest-{version()}",
+        help="Rates, engagement and unit values: +-5% for grade 1 evidence up to +-40% for grade 6",
+    ):
         suggested = [default_range(sc, p).model_dump(exclude_none=True) for p in key_inputs(sc)]
         try_apply("uncertain", lambda: ed.set_uncertain(document(), suggested))
 
@@ -51,22 +59,36 @@ def results(sc: Scenario) -> None:
         st.info("No uncertain inputs yet: add some above, or use the suggested ranges.")
         return
     bar = st.progress(0.0, text="Running the simulation...")
-    sim = _simulation(content_key(sc), int(draws), int(seed), sc,
-                      _progress=lambda x: bar.progress(x, text=f"Running the simulation... {x:.0%}"))
+    sim = _simulation(
+        content_key(sc),
+        int(draws),
+        int(seed),
+        sc,
+        _progress=lambda x: bar.progress(x, text=f"Running the simulation... {x:.0%}"),
+    )
     bar.empty()
     st.subheader("How sure are we?")
     st.dataframe(views.simulation_summary(ev, sim), hide_index=True, width="stretch")
     left, right = st.columns(2)
     left.altair_chart(charts.histogram(views.distribution(sim, "npv_fiscal"), "NPV (fiscal)"), width="stretch")
     if "party:investor" in sim.samples:
-        right.altair_chart(charts.histogram(views.distribution(sim, "party:investor"), "Investor position (PV)"),
-                           width="stretch")
+        right.altair_chart(
+            charts.histogram(views.distribution(sim, "party:investor"), "Investor position (PV)"), width="stretch"
+        )
     st.altair_chart(charts.loss_chances(views.loss_chances(ev, sim)), width="stretch")
     st.subheader("What would have to be true")
     rows = tornado(sc, compiled=ev.compiled)
     st.altair_chart(charts.tornado(views.tornado_frame(ev, rows), "NPV (fiscal)"), width="stretch")
-    st.markdown("**Switching values**: the value of each input (the rest as planned) at which the case breaks even. "
-                "Blank: it does not break even anywhere in the input's range.")
-    st.dataframe(views.switching_inputs(ev), hide_index=True, width="stretch",
-                 column_config={c: cc.NumberColumn(c, format="%.4g") for c in
-                                ("Central", "NPV fiscal breaks even at", "Investor breaks even at")})
+    st.markdown(
+        "**Switching values**: the value of each input (the rest as planned) at which the case breaks even. "
+        "Blank: it does not break even anywhere in the input's range."
+    )
+    st.dataframe(
+        views.switching_inputs(ev),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: cc.NumberColumn(c, format="%.4g")
+            for c in ("Central", "NPV fiscal breaks even at", "Investor breaks even at")
+        },
+    )

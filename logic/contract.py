@@ -107,7 +107,9 @@ def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.nda
         return acc
 
     # Finer near the rates people see (-50% .. 100%), coarser beyond; bisection does the rest.
-    rates = np.unique(np.concatenate([np.linspace(low, -0.5, 11), np.linspace(-0.5, 1.0, 61), np.linspace(1.0, high, 19)]))
+    rates = np.unique(
+        np.concatenate([np.linspace(low, -0.5, 11), np.linspace(-0.5, 1.0, 61), np.linspace(1.0, high, 19)])
+    )
     rows = np.arange(B)
     values = g(np.broadcast_to(1.0 + rates, (B, rates.size)).copy(), f)
     sign = values >= 0

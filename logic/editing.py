@@ -23,8 +23,21 @@ NODE_COLUMNS: dict[str, list[str]] = {
     "need": ["id", "label", "population", "unit_cost", "growth_rate", "agency", "notes"],
     "activity": ["id", "label", "notes"],
     "outcome": [
-        "id", "label", "rate_with", "rate_without", "evidence_grade", "attribution", "displacement",
-        "lag_years", "duration_years", "drop_off", "price", "indicator", "accountable", "data_source", "notes",
+        "id",
+        "label",
+        "rate_with",
+        "rate_without",
+        "evidence_grade",
+        "attribution",
+        "displacement",
+        "lag_years",
+        "duration_years",
+        "drop_off",
+        "price",
+        "indicator",
+        "accountable",
+        "data_source",
+        "notes",
     ],
     "impact": ["id", "label", "notes"],
 }
@@ -180,7 +193,8 @@ def apply_links_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
     stage_of = {n["id"]: n["stage"] for n in doc["nodes"]}
     previous = PREVIOUS_STAGE.get(stage, ())
     keep = [
-        e for e in doc.get("edges", [])
+        e
+        for e in doc.get("edges", [])
         if not (stage_of.get(e["target"]) == stage and stage_of.get(e["source"]) in previous)
     ]
     problems = []
@@ -215,9 +229,7 @@ def apply_costs_table(doc: dict, df: pd.DataFrame) -> dict:
 
 def benefits_table(sc: Scenario) -> pd.DataFrame:
     rows = [
-        {"outcome": n.id, **{c: getattr(b, c) for c in BENEFIT_COLUMNS[1:]}}
-        for n in sc.outcomes
-        for b in n.benefits
+        {"outcome": n.id, **{c: getattr(b, c) for c in BENEFIT_COLUMNS[1:]}} for n in sc.outcomes for b in n.benefits
     ]
     return pd.DataFrame(rows, columns=BENEFIT_COLUMNS)
 
@@ -314,7 +326,7 @@ def prices_table(sc: Scenario) -> pd.DataFrame:
 def apply_prices_table(doc: dict, df: pd.DataFrame) -> dict:
     doc = copy.deepcopy(doc)
     prices = {}
-    for i, row in df.iterrows():
+    for _, row in df.iterrows():
         value = row["price"]
         prices[row["id"]] = 0.0 if _blank(value) else float(_clean(value, "price"))
     for n in doc["nodes"]:
@@ -330,7 +342,9 @@ def payers_table(sc: Scenario) -> pd.DataFrame:
 def apply_payers_table(doc: dict, df: pd.DataFrame) -> dict:
     doc = copy.deepcopy(doc)
     rows = _rows(df, PAYER_COLUMNS)
-    problems = [Problem(f"payer row {i + 1}", "choose an agency and its share") for i, r in enumerate(rows) if len(r) < 2]
+    problems = [
+        Problem(f"payer row {i + 1}", "choose an agency and its share") for i, r in enumerate(rows) if len(r) < 2
+    ]
     if problems:
         raise EditError(problems)
     doc.setdefault("contract", {})["outcome_payers"] = rows
@@ -356,8 +370,11 @@ UNCERTAIN_COLUMNS = ["path", "dist", "low", "mode", "high", "sd"]
 def apply_uncertain_table(doc: dict, df: pd.DataFrame) -> dict:
     doc = copy.deepcopy(doc)
     rows = _rows(df, UNCERTAIN_COLUMNS)
-    problems = [Problem(f"input row {i + 1}", "choose the input, its distribution, low and high")
-                for i, r in enumerate(rows) if not {"path", "dist", "low", "high"} <= set(r)]
+    problems = [
+        Problem(f"input row {i + 1}", "choose the input, its distribution, low and high")
+        for i, r in enumerate(rows)
+        if not {"path", "dist", "low", "high"} <= set(r)
+    ]
     if problems:
         raise EditError(problems)
     doc.setdefault("uncertainty", {})["parameters"] = rows

@@ -87,13 +87,17 @@ def compile_scenario(sc: Scenario) -> Compiled:
         for j, b in enumerate(o.benefits):
             for f in BENEFIT_FIELDS:
                 index[f"nodes.{o.id}.benefits[{j}].{f}"] = (f"ben.{f}", len(ben_rows))
-            ben_rows.append((o_index[o.id], a_index[b.agency], ("fiscal", "economic", "social").index(b.type), b.value, b.cashable))
+            ben_rows.append(
+                (o_index[o.id], a_index[b.agency], ("fiscal", "economic", "social").index(b.type), b.value, b.cashable)
+            )
     cost_rows = []
     for n in sc.nodes:
         for j, c in enumerate(n.costs):
             for f in COST_FIELDS:
                 index[f"nodes.{n.id}.costs[{j}].{f}"] = (f"cost.{f}", len(cost_rows))
-            cost_rows.append((a_index.get(c.payer, -1) if c.payer != PROVIDER else -1, c.setup, c.per_year, c.per_participant))
+            cost_rows.append(
+                (a_index.get(c.payer, -1) if c.payer != PROVIDER else -1, c.setup, c.per_year, c.per_participant)
+            )
 
     ben_arr = np.array(ben_rows, dtype=float).reshape(-1, 5)
     cost_arr = np.array(cost_rows, dtype=float).reshape(-1, 4)
@@ -190,7 +194,8 @@ def discount_factors(rate: np.ndarray, horizon: int, green_book: bool) -> np.nda
         return (1.0 + rate) ** (-t)
     s = np.arange(1, horizon)  # the rate that applies in year s, for s = 1..H-1
     yearly = np.where(
-        s <= 30, rate,
+        s <= 30,
+        rate,
         np.select([s <= 75, s <= 125, s <= 200, s <= 300], [0.030, 0.025, 0.020, 0.015], 0.010),
     )
     yearly = np.broadcast_to(yearly, (rate.shape[0], horizon - 1))
@@ -228,7 +233,6 @@ def run(c: Compiled, params: dict[str, np.ndarray] | None = None, performance: n
     """All yearly flows for the batch; `performance` is m (w' = b + m (w - b))."""
     out, ben, cost, engagement, rate = _apply(c, params or {})
     H = c.horizon
-    O = len(c.outcome_ids)
     A = len(c.agency_ids)
     m = np.atleast_1d(np.asarray(performance, dtype=float))[:, None]  # (B or 1, 1)
 

@@ -6,8 +6,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from . import contract, finance
 from .engine import Compiled, Flows, compile_scenario, run
 from .model import Scenario
@@ -34,8 +32,16 @@ class Evaluation:
 
 
 HEADLINE_KEYS = (
-    "pv_costs", "pv_fiscal", "pv_cashable", "pv_economic", "pv_social",
-    "npv_fiscal", "npv_cashable", "npv_public_value", "bcr_fiscal", "bcr_public_value",
+    "pv_costs",
+    "pv_fiscal",
+    "pv_cashable",
+    "pv_economic",
+    "pv_social",
+    "npv_fiscal",
+    "npv_cashable",
+    "npv_public_value",
+    "bcr_fiscal",
+    "bcr_public_value",
 )
 
 
@@ -50,12 +56,13 @@ def evaluate(sc: Scenario) -> Evaluation:
     figures["payback_year"] = None if payback < 0 else payback
 
     agency = finance.by_agency(f)
-    figures["by_agency"] = {
-        a: {k: float(v[0, i]) for k, v in agency.items()} for i, a in enumerate(c.agency_ids)
-    }
+    figures["by_agency"] = {a: {k: float(v[0, i]) for k, v in agency.items()} for i, a in enumerate(c.agency_ids)}
     figures["by_agency"]["provider"] = {
         "pv_costs": float(finance.pv(f.delivery_costs, f.discount)[0]),
-        "pv_fiscal": 0.0, "pv_cashable": 0.0, "pv_economic": 0.0, "pv_social": 0.0,
+        "pv_fiscal": 0.0,
+        "pv_cashable": 0.0,
+        "pv_economic": 0.0,
+        "pv_social": 0.0,
     }
     figures["additional_outcomes"] = {o: float(f.additional[0, i].sum()) for i, o in enumerate(c.outcome_ids)}
     figures["outcomes"] = {

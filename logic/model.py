@@ -260,9 +260,7 @@ def reference_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem(where, f"agency '{n.agency}' is not in agencies"))
         for j, c in enumerate(n.costs):
             if c.payer != PROVIDER and c.payer not in agencies:
-                out.append(
-                    Problem(f"{where} costs[{j}]", f"payer '{c.payer}' is not 'provider' or an agency id")
-                )
+                out.append(Problem(f"{where} costs[{j}]", f"payer '{c.payer}' is not 'provider' or an agency id"))
         for j, b in enumerate(n.benefits):
             if b.agency not in agencies:
                 out.append(Problem(f"{where} benefits[{j}]", f"agency '{b.agency}' is not in agencies"))
@@ -305,4 +303,3 @@ def reference_problems(sc: Scenario) -> list[Problem]:
     elif c.type in ("fee_for_service", "payment_by_results", "social_impact_bond"):
         out.append(Problem("contract.outcome_payers", f"a {c.type} contract needs at least one outcome payer"))
     return out
-

@@ -61,7 +61,9 @@ class _Loader(yaml.SafeLoader):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 mark = self.peek_event().start_mark
-                raise _Refused(f"line {mark.line + 1}: more than {MAX_ALIASES} aliases (*name); refusing to expand them")
+                raise _Refused(
+                    f"line {mark.line + 1}: more than {MAX_ALIASES} aliases (*name); refusing to expand them"
+                )
         return super().compose_node(parent, index)
 
     def compose_document(self):
@@ -83,7 +85,9 @@ class _Loader(yaml.SafeLoader):
             try:
                 hash(key)
             except TypeError:
-                raise _Refused(f"line {key_node.start_mark.line + 1}: a key must be a plain value, not a list or mapping")
+                raise _Refused(  # noqa: B904 - the TypeError says nothing a user needs
+                    f"line {key_node.start_mark.line + 1}: a key must be a plain value, not a list or mapping"
+                )
             if key in seen:
                 raise _Refused(
                     f"line {key_node.start_mark.line + 1}: duplicate key '{key}' (first on line {seen[key] + 1}); "
@@ -138,7 +142,9 @@ def read_yaml(source: str | bytes) -> Any:
     if not docs:
         raise ScenarioError([Problem("file", "is empty")])
     if len(docs) != 1:
-        raise ScenarioError([Problem("file", f"must hold exactly one YAML document, found {len(docs)} (separated by ---)")])
+        raise ScenarioError(
+            [Problem("file", f"must hold exactly one YAML document, found {len(docs)} (separated by ---)")]
+        )
     return docs[0]
 
 
@@ -397,7 +403,9 @@ def _short(value: Any) -> str:
 
 # --- writing ----------------------------------------------------------------
 
-_NODE_DEFAULTS = {name: f.get_default(call_default_factory=True) for name, f in Node.model_fields.items() if not f.is_required()}
+_NODE_DEFAULTS = {
+    name: f.get_default(call_default_factory=True) for name, f in Node.model_fields.items() if not f.is_required()
+}
 
 
 def scenario_to_dict(sc: Scenario) -> dict:

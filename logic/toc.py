@@ -13,7 +13,11 @@ PREVIOUS_STAGE = {"activity": ("need",), "outcome": ("activity", "outcome"), "im
 STAGE_TITLES = {"need": "Needs", "activity": "Activities", "outcome": "Outcomes", "impact": "Impact"}
 STAGE_COLOURS = {"need": "#fde2d4", "activity": "#d7e8f7", "outcome": "#d9f0dc", "impact": "#efe0f5"}
 STAGE_BORDERS = {"need": "#c0582c", "activity": "#2c6fa8", "outcome": "#2f8a3e", "impact": "#7b3f96"}
-STRENGTH_STYLE = {"strong": 'penwidth=2.4 style="solid"', "medium": 'penwidth=1.4 style="solid"', "weak": 'penwidth=1.2 style="dashed"'}
+STRENGTH_STYLE = {
+    "strong": 'penwidth=2.4 style="solid"',
+    "medium": 'penwidth=1.4 style="solid"',
+    "weak": 'penwidth=1.2 style="dashed"',
+}
 
 
 def build_graph(sc: Scenario) -> nx.DiGraph:
@@ -119,7 +123,9 @@ def to_dot(sc: Scenario, highlight: str | None = None, focus: set[str] | None = 
                 f'fontcolor="{font}", penwidth={pen}];'
             )
         if not nodes:
-            lines.append(f'    "__empty_{stage}" [label="(none yet)", style="dashed", fontcolor="#999999", color="#cccccc"];')
+            lines.append(
+                f'    "__empty_{stage}" [label="(none yet)", style="dashed", fontcolor="#999999", color="#cccccc"];'
+            )
         lines.append("  }")
     for e in sc.edges:
         if focus is not None and (e.source not in focus or e.target not in focus):

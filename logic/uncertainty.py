@@ -50,8 +50,13 @@ def parameter_problems(sc: Scenario, c: Compiled | None = None) -> list[Problem]
     for i, p in enumerate(sc.uncertainty.parameters):
         where = f"uncertainty.parameters[{i}]"
         if p.path not in c.index:
-            out.append(Problem(where, f"path '{p.path}' is not an input that can vary (e.g. nodes.ID.rate_with, "
-                                      "cohort.engagement_rate, nodes.ID.benefits[0].value)"))
+            out.append(
+                Problem(
+                    where,
+                    f"path '{p.path}' is not an input that can vary (e.g. nodes.ID.rate_with, "
+                    "cohort.engagement_rate, nodes.ID.benefits[0].value)",
+                )
+            )
             continue
         if p.low > p.high:
             out.append(Problem(where, f"low ({p.low:g}) must not be above high ({p.high:g})"))
@@ -123,9 +128,15 @@ class Simulation:
         return {"draws": self.draws, "seed": self.seed, "metrics": {k: self.summary(k) for k in self.samples}}
 
 
-def simulate(sc: Scenario, draws: int | None = None, seed: int | None = None,
-             parameters: list[UncertainParameter] | None = None, compiled: Compiled | None = None,
-             chunks: int = 1, progress: Callable[[float], None] | None = None) -> Simulation:
+def simulate(
+    sc: Scenario,
+    draws: int | None = None,
+    seed: int | None = None,
+    parameters: list[UncertainParameter] | None = None,
+    compiled: Compiled | None = None,
+    chunks: int = 1,
+    progress: Callable[[float], None] | None = None,
+) -> Simulation:
     c = compiled or compile_scenario(sc)
     draws = sc.uncertainty.draws if draws is None else int(draws)
     seed = sc.uncertainty.seed if seed is None else int(seed)
@@ -148,8 +159,12 @@ def simulate(sc: Scenario, draws: int | None = None, seed: int | None = None,
     return Simulation(draws=draws, seed=seed, samples=samples, inputs=inputs)
 
 
-def tornado(sc: Scenario, metric: str = "npv_fiscal", parameters: list[UncertainParameter] | None = None,
-            compiled: Compiled | None = None) -> list[dict[str, Any]]:
+def tornado(
+    sc: Scenario,
+    metric: str = "npv_fiscal",
+    parameters: list[UncertainParameter] | None = None,
+    compiled: Compiled | None = None,
+) -> list[dict[str, Any]]:
     """Each parameter at its low and its high with the rest central; sorted by swing, largest first."""
     c = compiled or compile_scenario(sc)
     params = sc.uncertainty.parameters if parameters is None else parameters
@@ -163,15 +178,22 @@ def tornado(sc: Scenario, metric: str = "npv_fiscal", parameters: list[Uncertain
     result = metrics(c, batch)[metric]
     base = float(metrics(c, None)[metric][0])
     rows = [
-        {"path": p.path, "low": p.low, "high": p.high, "at_low": float(result[2 * i]),
-         "at_high": float(result[2 * i + 1]), "central": base}
+        {
+            "path": p.path,
+            "low": p.low,
+            "high": p.high,
+            "at_low": float(result[2 * i]),
+            "at_high": float(result[2 * i + 1]),
+            "central": base,
+        }
         for i, p in enumerate(params)
     ]
     return sorted(rows, key=lambda r: -abs(r["at_high"] - r["at_low"]))
 
 
-def input_switching_value(c: Compiled, path: str, metric: str, lo: float | None = None, hi: float | None = None,
-                          points: int = 201) -> float | None:
+def input_switching_value(
+    c: Compiled, path: str, metric: str, lo: float | None = None, hi: float | None = None, points: int = 201
+) -> float | None:
     """The value of one input (the rest central) at which `metric` crosses zero, nearest the central value.
 
     Searched over the input's valid range (amounts up to 10x their central

@@ -26,15 +26,30 @@ def key_figures(ev: Evaluation) -> list[dict]:
     cur = ev.scenario.settings.currency
     start = ev.scenario.settings.start_year
     return [
-        {"key": "npv_fiscal", "label": "NPV (fiscal)", "value": compact_money(r["npv_fiscal"], cur),
-         "help": EXPLANATIONS["npv_fiscal"][1]},
-        {"key": "bcr_fiscal", "label": "Benefit-cost ratio", "value": ratio(r["bcr_fiscal"]),
-         "help": EXPLANATIONS["bcr_fiscal"][1]},
-        {"key": "payback_year", "label": "Pays back in",
-         "value": "Not in horizon" if r["payback_year"] is None else str(start + r["payback_year"]),
-         "help": EXPLANATIONS["payback_year"][1]},
-        {"key": "pv_costs", "label": "PV of costs", "value": compact_money(r["pv_costs"], cur),
-         "help": EXPLANATIONS["pv_costs"][1]},
+        {
+            "key": "npv_fiscal",
+            "label": "NPV (fiscal)",
+            "value": compact_money(r["npv_fiscal"], cur),
+            "help": EXPLANATIONS["npv_fiscal"][1],
+        },
+        {
+            "key": "bcr_fiscal",
+            "label": "Benefit-cost ratio",
+            "value": ratio(r["bcr_fiscal"]),
+            "help": EXPLANATIONS["bcr_fiscal"][1],
+        },
+        {
+            "key": "payback_year",
+            "label": "Pays back in",
+            "value": "Not in horizon" if r["payback_year"] is None else str(start + r["payback_year"]),
+            "help": EXPLANATIONS["payback_year"][1],
+        },
+        {
+            "key": "pv_costs",
+            "label": "PV of costs",
+            "value": compact_money(r["pv_costs"], cur),
+            "help": EXPLANATIONS["pv_costs"][1],
+        },
     ]
 
 
@@ -105,13 +120,31 @@ def yearly_table(ev: Evaluation) -> pd.DataFrame:
     df = pd.DataFrame(ev.figures["by_year"])
     return df.rename(
         columns={
-            "year": "Year", "participants": "Participants", "costs": "Costs", "fiscal": "Fiscal savings",
-            "cashable": "Cashable", "economic": "Economic", "social": "Social", "net_fiscal": "Net fiscal",
+            "year": "Year",
+            "participants": "Participants",
+            "costs": "Costs",
+            "fiscal": "Fiscal savings",
+            "cashable": "Cashable",
+            "economic": "Economic",
+            "social": "Social",
+            "net_fiscal": "Net fiscal",
             "discount_factor": "Discount factor",
             "cumulative_discounted_net_fiscal": "Cumulative discounted net",
         }
-    )[["Year", "Participants", "Costs", "Fiscal savings", "Cashable", "Economic", "Social", "Net fiscal",
-       "Discount factor", "Cumulative discounted net"]]
+    )[
+        [
+            "Year",
+            "Participants",
+            "Costs",
+            "Fiscal savings",
+            "Cashable",
+            "Economic",
+            "Social",
+            "Net fiscal",
+            "Discount factor",
+            "Cumulative discounted net",
+        ]
+    ]
 
 
 def do_nothing_frame(ev: Evaluation) -> pd.DataFrame:
@@ -128,8 +161,12 @@ def do_nothing_summary(ev: Evaluation) -> pd.DataFrame:
     names = agency_names(ev)
     return pd.DataFrame(
         [
-            {"Need": n["label"], "Borne by": names.get(n["agency"], n["agency"] or "-"),
-             "Total over horizon": n["total"], "Present value": n["pv"]}
+            {
+                "Need": n["label"],
+                "Borne by": names.get(n["agency"], n["agency"] or "-"),
+                "Total over horizon": n["total"],
+                "Present value": n["pv"],
+            }
             for n in ev.figures["do_nothing"].values()
         ],
         columns=["Need", "Borne by", "Total over horizon", "Present value"],
@@ -141,8 +178,13 @@ def outcomes_table(ev: Evaluation) -> pd.DataFrame:
     labels = {n.id: n.label for n in ev.scenario.outcomes}
     return pd.DataFrame(
         [
-            {"Outcome": labels[o], "Participants": v["participants"], "Achieving it": v["gross"],
-             "Would have anyway": v["deadweight"], "Additional (after attribution, displacement)": v["additional"]}
+            {
+                "Outcome": labels[o],
+                "Participants": v["participants"],
+                "Achieving it": v["gross"],
+                "Would have anyway": v["deadweight"],
+                "Additional (after attribution, displacement)": v["additional"],
+            }
             for o, v in ev.figures["outcomes"].items()
         ]
     )
@@ -168,7 +210,7 @@ def rate_card(ev: Evaluation) -> pd.DataFrame:
     names = agency_names(ev)
     sc = ev.scenario
     rows = []
-    for i, o in enumerate(sc.outcomes):
+    for o in sc.outcomes:
         profile = sum((1.0 - o.drop_off) ** j for j in range(o.duration_years))
         row = {"Outcome": o.label, "Price per outcome": o.price}
         for a in sc.agency_ids:
@@ -308,8 +350,8 @@ def positions_at(ev: Evaluation, m: float) -> pd.DataFrame:
         [
             {"Party": names.get(k.removeprefix("party:"), k), "Position (PV)": float(v[0])}
             for k, v in curve.items()
-            if k.startswith("party:") and (k.removeprefix("party:") not in ev.compiled.agency_ids
-                                           or _involved(ev, k.removeprefix("party:")))
+            if k.startswith("party:")
+            and (k.removeprefix("party:") not in ev.compiled.agency_ids or _involved(ev, k.removeprefix("party:")))
         ]
     )
 
@@ -319,11 +361,21 @@ def positions_at(ev: Evaluation, m: float) -> pd.DataFrame:
 
 def describe_path(ev: Evaluation, path: str) -> str:
     """'Stays out of care: rate with programme' rather than nodes.out-stays-home.rate_with."""
-    words = {"rate_with": "rate with programme", "rate_without": "rate without (counterfactual)",
-             "attribution": "attribution", "displacement": "displacement", "drop_off": "drop-off",
-             "price": "outcome price", "value": "value per outcome", "cashable": "cashable share",
-             "setup": "set-up cost", "per_year": "yearly cost", "per_participant": "cost per participant",
-             "engagement_rate": "engagement rate", "discount_rate": "discount rate"}
+    words = {
+        "rate_with": "rate with programme",
+        "rate_without": "rate without (counterfactual)",
+        "attribution": "attribution",
+        "displacement": "displacement",
+        "drop_off": "drop-off",
+        "price": "outcome price",
+        "value": "value per outcome",
+        "cashable": "cashable share",
+        "setup": "set-up cost",
+        "per_year": "yearly cost",
+        "per_participant": "cost per participant",
+        "engagement_rate": "engagement rate",
+        "discount_rate": "discount rate",
+    }
     if path == "cohort.engagement_rate":
         return "Engagement rate"
     if path == "settings.discount_rate":
@@ -354,18 +406,23 @@ def simulation_summary(ev: Evaluation, sim) -> pd.DataFrame:
     names = agency_names(ev)
     rows = []
     for name in sim.samples:
-        if name.startswith("party:") and name.removeprefix("party:") in ev.compiled.agency_ids \
-                and not _involved(ev, name.removeprefix("party:")):
+        if (
+            name.startswith("party:")
+            and name.removeprefix("party:") in ev.compiled.agency_ids
+            and not _involved(ev, name.removeprefix("party:"))
+        ):
             continue
         s = sim.summary(name)
-        rows.append({
-            "Figure": metric_label(name, names),
-            "Mean": format_metric(name, s["mean"]),
-            "5th percentile": format_metric(name, s["p5"]),
-            "Median": format_metric(name, s["p50"]),
-            "95th percentile": format_metric(name, s["p95"]),
-            "Chance below zero": "n/a" if s["p_below_zero"] is None else f"{s['p_below_zero']:.0%}",
-        })
+        rows.append(
+            {
+                "Figure": metric_label(name, names),
+                "Mean": format_metric(name, s["mean"]),
+                "5th percentile": format_metric(name, s["p5"]),
+                "Median": format_metric(name, s["p50"]),
+                "95th percentile": format_metric(name, s["p95"]),
+                "Chance below zero": "n/a" if s["p_below_zero"] is None else f"{s['p_below_zero']:.0%}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -406,8 +463,11 @@ def switching_inputs(ev: Evaluation) -> pd.DataFrame:
     bond = c.contract_type == "social_impact_bond"
     rows = []
     for path in key_inputs(ev.scenario):
-        row = {"Input": describe_path(ev, path), "Central": central_value(c, path),
-               "NPV fiscal breaks even at": input_switching_value(c, path, "npv_fiscal")}
+        row = {
+            "Input": describe_path(ev, path),
+            "Central": central_value(c, path),
+            "NPV fiscal breaks even at": input_switching_value(c, path, "npv_fiscal"),
+        }
         if bond:
             row["Investor breaks even at"] = input_switching_value(c, path, "party:investor")
         rows.append(row)

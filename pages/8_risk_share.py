@@ -13,7 +13,9 @@ kpi_strip()
 
 @st.fragment
 def performance_view() -> None:
-    m = st.slider("Performance (m): how well the programme works compared with plan", 0.0, 1.5, 1.0, 0.05, key="performance")
+    m = st.slider(
+        "Performance (m): how well the programme works compared with plan", 0.0, 1.5, 1.0, 0.05, key="performance"
+    )
     st.altair_chart(contract.risk_chart(m), width="stretch")
     st.markdown(f"**Each party's position at m = {m:.2f}**")
     contract.live_positions(m)

@@ -31,6 +31,7 @@ BENEFIT_TYPES = ("fiscal", "economic", "social")
 # Inputs: apply the documented defaults to the plain dict
 # --------------------------------------------------------------------------
 
+
 def _prepare(doc: dict) -> dict:
     """Flatten the scenario dict into what the arithmetic needs, with defaults.
 
@@ -55,37 +56,43 @@ def _prepare(doc: dict) -> dict:
     outcomes, cost_lines = [], []
     for node in doc["nodes"]:
         for line in node.get("costs", []) or []:
-            cost_lines.append({
-                "payer": line["payer"],
-                "setup": float(line.get("setup", 0) or 0),
-                "per_year": float(line.get("per_year", 0) or 0),
-                "per_participant": float(line.get("per_participant", 0) or 0),
-            })
+            cost_lines.append(
+                {
+                    "payer": line["payer"],
+                    "setup": float(line.get("setup", 0) or 0),
+                    "per_year": float(line.get("per_year", 0) or 0),
+                    "per_participant": float(line.get("per_participant", 0) or 0),
+                }
+            )
         if node.get("stage") != "outcome":
             continue
         grade = int(node.get("evidence_grade", 3))
         benefits = []
         for b in node.get("benefits", []) or []:
-            benefits.append({
-                "agency": b["agency"],
-                "value": float(b["value"]),
-                "type": b.get("type", "fiscal"),
-                "cashable": float(b.get("cashable", 1.0)),
-            })
-        outcomes.append({
-            "id": node["id"],
-            # READING: rates have no documented default; 0 (no effect) if absent.
-            "w": float(node.get("rate_with", 0.0)),
-            "b": float(node.get("rate_without", 0.0)),
-            "attribution": float(node.get("attribution", 1.0)),
-            "displacement": float(node.get("displacement", 0.0)),
-            "ob": ob_table[grade],
-            "lag": int(node.get("lag_years", 0)),
-            "duration": int(node.get("duration_years", 1)),
-            "drop_off": float(node.get("drop_off", 0.0)),
-            "price": float(node.get("price", 0.0) or 0.0),
-            "benefits": benefits,
-        })
+            benefits.append(
+                {
+                    "agency": b["agency"],
+                    "value": float(b["value"]),
+                    "type": b.get("type", "fiscal"),
+                    "cashable": float(b.get("cashable", 1.0)),
+                }
+            )
+        outcomes.append(
+            {
+                "id": node["id"],
+                # READING: rates have no documented default; 0 (no effect) if absent.
+                "w": float(node.get("rate_with", 0.0)),
+                "b": float(node.get("rate_without", 0.0)),
+                "attribution": float(node.get("attribution", 1.0)),
+                "displacement": float(node.get("displacement", 0.0)),
+                "ob": ob_table[grade],
+                "lag": int(node.get("lag_years", 0)),
+                "duration": int(node.get("duration_years", 1)),
+                "drop_off": float(node.get("drop_off", 0.0)),
+                "price": float(node.get("price", 0.0) or 0.0),
+                "benefits": benefits,
+            }
+        )
 
     contract = doc.get("contract") or {}
     ctype = contract.get("type", "none")
@@ -94,8 +101,9 @@ def _prepare(doc: dict) -> dict:
     return {
         "horizon": horizon,
         "start_year": int(settings["start_year"]),
-        "dfs": discount_factors(horizon, float(settings.get("discount_rate", 0.035)),
-                                settings.get("discount_schedule", "constant")),
+        "dfs": discount_factors(
+            horizon, float(settings.get("discount_rate", 0.035)), settings.get("discount_schedule", "constant")
+        ),
         "agencies": [a["id"] for a in doc["agencies"]],
         "participants": participants,
         "intake": intake,
@@ -110,8 +118,7 @@ def _prepare(doc: dict) -> dict:
             # Under payment by results the provider carries its own costs,
             # so there is no margin to pay (DESIGN: "margin is then 0").
             "margin": 0.0 if ctype == "payment_by_results" else margin,
-            "payers": [(p["agency"], float(p["share"]))
-                       for p in contract.get("outcome_payers", []) or []],
+            "payers": [(p["agency"], float(p["share"])) for p in contract.get("outcome_payers", []) or []],
         },
     }
 
@@ -119,6 +126,7 @@ def _prepare(doc: dict) -> dict:
 # --------------------------------------------------------------------------
 # Discounting
 # --------------------------------------------------------------------------
+
 
 def green_book_rate(year: int, r: float) -> float:
     """The yearly rate that applies to year ``year`` (>= 1) under green_book."""
@@ -149,6 +157,7 @@ def present_value(flows: list, dfs: list) -> float:
 # --------------------------------------------------------------------------
 # Yearly flows
 # --------------------------------------------------------------------------
+
 
 def _persist(j: int, duration: int, drop_off: float) -> float:
     """(1 - drop_off)^j for 0 <= j < duration, else 0."""
@@ -239,8 +248,10 @@ def _payments(p: dict, m: float = 1.0):
 # Parties
 # --------------------------------------------------------------------------
 
-def _party_positions(p: dict, pv_cashable_by_agency: dict, pv_own_costs: dict,
-                     pv_delivery: float, pv_pay: float) -> dict:
+
+def _party_positions(
+    p: dict, pv_cashable_by_agency: dict, pv_own_costs: dict, pv_delivery: float, pv_pay: float
+) -> dict:
     """PV position of every party from the PV building blocks (see DESIGN
     'Outcomes contract' table)."""
     k = p["contract"]
@@ -330,6 +341,7 @@ def switching_value(f, lo: float = 0.0, hi: float = 3.0, steps: int = 600):
 def irr_roots(flows: list, lo: float = -1.0, hi: float = 10.0, steps: int = 4000) -> list:
     """All rates in (lo, hi] where NPV(flows) = 0, found by scanning
     g = ln(1 + rate) and bisecting each sign change."""
+
     def npv(rate):
         total = 0.0
         for t, x in enumerate(flows):
@@ -365,6 +377,7 @@ def irr_roots(flows: list, lo: float = -1.0, hi: float = 10.0, steps: int = 4000
 # --------------------------------------------------------------------------
 # The whole evaluation
 # --------------------------------------------------------------------------
+
 
 def reference_evaluate(doc: dict) -> dict:
     """Figures for the scenario dict, shaped like the engine's to_dict()."""
@@ -412,13 +425,20 @@ def reference_evaluate(doc: dict) -> dict:
         cumulative += dfs[t] * (fiscal[t] - costs[t])
         if payback is None and cumulative >= 0:
             payback = t
-        by_year.append({
-            "year_index": t, "year": p["start_year"] + t, "discount_factor": dfs[t],
-            "costs": costs[t], "fiscal": fiscal[t], "cashable": cashable[t],
-            "economic": economic[t], "social": social[t],
-            "net_fiscal": fiscal[t] - costs[t],
-            "cumulative_discounted_net_fiscal": cumulative,
-        })
+        by_year.append(
+            {
+                "year_index": t,
+                "year": p["start_year"] + t,
+                "discount_factor": dfs[t],
+                "costs": costs[t],
+                "fiscal": fiscal[t],
+                "cashable": cashable[t],
+                "economic": economic[t],
+                "social": social[t],
+                "net_fiscal": fiscal[t] - costs[t],
+                "cumulative_discounted_net_fiscal": cumulative,
+            }
+        )
 
     additional = {}
     for o in p["outcomes"]:
@@ -460,12 +480,15 @@ def reference_evaluate(doc: dict) -> dict:
             "irr": min(roots, key=abs) if roots else None,
             "multiple": sum(pay) / funding_total if funding_total > 0 else None,
             "irr_roots": roots,  # extra, for the tests; not an engine key
-            "flows": flows,      # extra, for the tests
+            "flows": flows,  # extra, for the tests
         }
 
     return {
-        "pv_costs": pv_costs, "pv_fiscal": pv_fiscal, "pv_cashable": pv_cashable,
-        "pv_economic": pv_economic, "pv_social": pv_social,
+        "pv_costs": pv_costs,
+        "pv_fiscal": pv_fiscal,
+        "pv_cashable": pv_cashable,
+        "pv_economic": pv_economic,
+        "pv_social": pv_social,
         "npv_fiscal": pv_fiscal - pv_costs,
         "npv_cashable": pv_cashable - pv_costs,
         "npv_public_value": pv_fiscal + pv_economic + pv_social - pv_costs,

@@ -46,6 +46,7 @@ ENGINE_PRESENT = (ROOT / "logic" / "__init__.py").exists()
 # Helpers
 # --------------------------------------------------------------------------
 
+
 def engine_evaluate(doc: dict):
     """The engine's to_dict() for the scenario, going through YAML exactly as
     a user's file would; None while logic/ is not written yet. Once it is,
@@ -53,6 +54,7 @@ def engine_evaluate(doc: dict):
     if not ENGINE_PRESENT:
         return None
     from logic import evaluate, load_scenario
+
     sc = load_scenario(yaml.safe_dump(doc, sort_keys=False))
     return evaluate(sc).to_dict()
 
@@ -90,13 +92,28 @@ def check(doc: dict, expected: dict):
     assert not problems, "\n".join(problems)
 
 
-def scenario(outcomes, costs, *, horizon=5, rate=0.0, schedule="constant",
-             intake=(1,), engagement=1.0, agencies=("council",), contract=None,
-             optimism_bias=None):
+def scenario(
+    outcomes,
+    costs,
+    *,
+    horizon=5,
+    rate=0.0,
+    schedule="constant",
+    intake=(1,),
+    engagement=1.0,
+    agencies=("council",),
+    contract=None,
+    optimism_bias=None,
+):
     """A minimal valid scenario: one activity holding `costs`, the given
     outcome nodes, an edge from the activity to each outcome."""
-    st_ = {"start_year": 2026, "horizon_years": horizon, "discount_rate": rate,
-           "discount_schedule": schedule, "currency": "GBP"}
+    st_ = {
+        "start_year": 2026,
+        "horizon_years": horizon,
+        "discount_rate": rate,
+        "discount_schedule": schedule,
+        "currency": "GBP",
+    }
     if optimism_bias is not None:
         st_["optimism_bias"] = optimism_bias
     doc = {
@@ -106,7 +123,7 @@ def scenario(outcomes, costs, *, horizon=5, rate=0.0, schedule="constant",
         "agencies": [{"id": a, "name": a.title()} for a in agencies],
         "cohort": {"intake": list(intake), "engagement_rate": engagement},
         "nodes": [{"id": "act", "stage": "activity", "label": "Activity", "costs": list(costs)}]
-                 + [dict(o, stage="outcome", label=o["id"]) for o in outcomes],
+        + [dict(o, stage="outcome", label=o["id"]) for o in outcomes],
         "edges": [{"source": "act", "target": o["id"], "strength": "medium"} for o in outcomes],
     }
     if contract is not None:
@@ -115,8 +132,15 @@ def scenario(outcomes, costs, *, horizon=5, rate=0.0, schedule="constant",
 
 
 def outcome(id_="out", **kw):
-    base = {"id": id_, "rate_with": 1.0, "rate_without": 0.0, "evidence_grade": 1,
-            "lag_years": 0, "duration_years": 1, "benefits": []}
+    base = {
+        "id": id_,
+        "rate_with": 1.0,
+        "rate_without": 0.0,
+        "evidence_grade": 1,
+        "lag_years": 0,
+        "duration_years": 1,
+        "benefits": [],
+    }
     base.update(kw)
     return base
 
@@ -132,14 +156,17 @@ def fiscal(agency, value, cashable=None, type_="fiscal"):
 # (a) Hand-worked examples
 # --------------------------------------------------------------------------
 
+
 def green_book_example(value):
     # 1,000,000 set-up in year 0 paid by the council; one person, engaged,
     # certain to achieve the outcome (w=1, b=0), grade 1 (OB 0), benefit
     # starting one year after intake (lag 1) for 10 years: years 1..10.
-    return scenario([outcome(lag_years=1, duration_years=10,
-                             benefits=[fiscal("council", value)])],
-                    [{"item": "set-up", "payer": "council", "setup": 1_000_000}],
-                    horizon=11, rate=0.035)
+    return scenario(
+        [outcome(lag_years=1, duration_years=10, benefits=[fiscal("council", value)])],
+        [{"item": "set-up", "payer": "council", "setup": 1_000_000}],
+        horizon=11,
+        rate=0.035,
+    )
 
 
 def test_green_book_example_150k():
@@ -150,17 +177,27 @@ def test_green_book_example_150k():
     assert math.isclose(npf.npv(0.035, [-1e6] + [150_000] * 10), 247_490.80, abs_tol=0.01)
     # Payback: cumulative discounted net >= 0 first when the annuity factor
     # reaches 1e6/150k = 6.667: a(7) = 6.1145, a(8) = 6.8740 -> year index 8.
-    check(green_book_example(150_000), {
-        "npv_fiscal": 247_490.79838669, "pv_costs": 1_000_000, "pv_fiscal": 1_247_490.79838669,
-        "bcr_fiscal": 1.24749079838669, "payback_year": 8,
-        "additional_outcomes.out": 1.0, "by_agency.council.pv_costs": 1_000_000,
-        "by_agency.council.pv_cashable": 1_247_490.79838669,  # cashable defaults to 1
-        "by_agency.provider.pv_costs": 0.0,
-        "by_year.0.costs": 1_000_000, "by_year.0.fiscal": 0.0, "by_year.1.fiscal": 150_000,
-        "by_year.10.fiscal": 150_000, "by_year.10.year": 2036,
-        "by_year.10.discount_factor": 1.035 ** -10,
-        "by_year.10.cumulative_discounted_net_fiscal": 247_490.79838669,
-    })
+    check(
+        green_book_example(150_000),
+        {
+            "npv_fiscal": 247_490.79838669,
+            "pv_costs": 1_000_000,
+            "pv_fiscal": 1_247_490.79838669,
+            "bcr_fiscal": 1.24749079838669,
+            "payback_year": 8,
+            "additional_outcomes.out": 1.0,
+            "by_agency.council.pv_costs": 1_000_000,
+            "by_agency.council.pv_cashable": 1_247_490.79838669,  # cashable defaults to 1
+            "by_agency.provider.pv_costs": 0.0,
+            "by_year.0.costs": 1_000_000,
+            "by_year.0.fiscal": 0.0,
+            "by_year.1.fiscal": 150_000,
+            "by_year.10.fiscal": 150_000,
+            "by_year.10.year": 2036,
+            "by_year.10.discount_factor": 1.035**-10,
+            "by_year.10.cumulative_discounted_net_fiscal": 247_490.79838669,
+        },
+    )
     for _, res in results(green_book_example(150_000)):
         assert abs(res["npv_fiscal"] - 247_490.80) < 0.01
 
@@ -178,14 +215,30 @@ def test_green_book_example_100k():
 # (b) Hand-written scenarios, one feature each
 # --------------------------------------------------------------------------
 
+
 def lag_doc(rate, grade=4):
     # intake 100, engagement 0.5 -> P = 50; w 0.6, b 0.2 -> 50 x 0.4 = 20;
     # attribution 0.5, displacement 0.25 -> N = 20 x 0.5 x 0.75 = 7.5.
-    return scenario([outcome(rate_with=0.6, rate_without=0.2, attribution=0.5,
-                             displacement=0.25, evidence_grade=grade, lag_years=2,
-                             duration_years=3, drop_off=0.2,
-                             benefits=[fiscal("council", 1000)])],
-                    [], horizon=6, rate=rate, intake=[100], engagement=0.5)
+    return scenario(
+        [
+            outcome(
+                rate_with=0.6,
+                rate_without=0.2,
+                attribution=0.5,
+                displacement=0.25,
+                evidence_grade=grade,
+                lag_years=2,
+                duration_years=3,
+                drop_off=0.2,
+                benefits=[fiscal("council", 1000)],
+            )
+        ],
+        [],
+        horizon=6,
+        rate=rate,
+        intake=[100],
+        engagement=0.5,
+    )
 
 
 def test_lag_duration_dropoff_attribution_displacement():
@@ -194,21 +247,28 @@ def test_lag_duration_dropoff_attribution_displacement():
     #   6.375 x 1000 x 0.8^0 = 6375, x 0.8 = 5100, x 0.64 = 4080.
     # At 0%: PV 15,555. At 10%: 6375/1.1^2 + 5100/1.1^3 + 4080/1.1^4 = 11,886.9954.
     # No costs: bcr undefined (None), payback in year 0 (cumulative 0 >= 0).
-    expected = {"additional_outcomes.out": 7.5, "by_year.1.fiscal": 0.0,
-                "by_year.2.fiscal": 6375, "by_year.3.fiscal": 5100, "by_year.4.fiscal": 4080,
-                "by_year.5.fiscal": 0.0, "pv_fiscal": 15_555, "npv_fiscal": 15_555,
-                "bcr_fiscal": None, "bcr_public_value": None, "payback_year": 0}
+    expected = {
+        "additional_outcomes.out": 7.5,
+        "by_year.1.fiscal": 0.0,
+        "by_year.2.fiscal": 6375,
+        "by_year.3.fiscal": 5100,
+        "by_year.4.fiscal": 4080,
+        "by_year.5.fiscal": 0.0,
+        "pv_fiscal": 15_555,
+        "npv_fiscal": 15_555,
+        "bcr_fiscal": None,
+        "bcr_public_value": None,
+        "payback_year": 0,
+    }
     check(lag_doc(0.0), expected)
-    check(lag_doc(0.10), {"pv_fiscal": 11_886.995423809847,
-                          "by_year.4.discount_factor": 1.1 ** -4})
+    check(lag_doc(0.10), {"pv_fiscal": 11_886.995423809847, "by_year.4.discount_factor": 1.1**-4})
 
 
 @pytest.mark.parametrize("grade,ob", [(1, 0.0), (2, 0.05), (3, 0.10), (4, 0.15), (5, 0.25), (6, 0.40)])
 def test_optimism_bias_by_grade(grade, ob):
     # Same scenario at 0%: 7.5 additional outcomes (OB never touches the
     # count) and benefits 7.5 x (1 - OB) x 1000 x (1 + 0.8 + 0.64).
-    check(lag_doc(0.0, grade), {"additional_outcomes.out": 7.5,
-                                "pv_fiscal": 7.5 * (1 - ob) * 1000 * 2.44})
+    check(lag_doc(0.0, grade), {"additional_outcomes.out": 7.5, "pv_fiscal": 7.5 * (1 - ob) * 1000 * 2.44})
 
 
 def test_custom_optimism_bias_table():
@@ -221,14 +281,20 @@ def test_custom_optimism_bias_table():
 def wrong_pocket_doc(contract=None):
     # Two agencies, intake [10, 0, 20] (engagement 1), w 0.5 -> N_0 = 5, N_2 = 10
     # (benefits in the intake year only: lag 0, duration 1). Grade 1.
-    out = outcome(rate_with=0.5, benefits=[
-        fiscal("council", 1000, cashable=0.6), fiscal("nhs", 500),
-        fiscal("council", 200, type_="economic"), fiscal("nhs", 300, type_="social")])
-    costs = [{"item": "council staff", "payer": "council", "setup": 1000, "per_year": 2000,
-              "per_participant": 10},
-             {"item": "delivery", "payer": "provider", "per_participant": 100}]
-    return scenario([out], costs, horizon=4, intake=[10, 0, 20],
-                    agencies=("council", "nhs"), contract=contract)
+    out = outcome(
+        rate_with=0.5,
+        benefits=[
+            fiscal("council", 1000, cashable=0.6),
+            fiscal("nhs", 500),
+            fiscal("council", 200, type_="economic"),
+            fiscal("nhs", 300, type_="social"),
+        ],
+    )
+    costs = [
+        {"item": "council staff", "payer": "council", "setup": 1000, "per_year": 2000, "per_participant": 10},
+        {"item": "delivery", "payer": "provider", "per_participant": 100},
+    ]
+    return scenario([out], costs, horizon=4, intake=[10, 0, 20], agencies=("council", "nhs"), contract=contract)
 
 
 def test_cashable_split_benefit_types_and_agencies():
@@ -241,49 +307,92 @@ def test_cashable_split_benefit_types_and_agencies():
     # provider 100 x P_t: 1000 + 2000 = 3000. Total 8300 (year 0 4100, year 2 4200).
     # npv_fiscal 22500 - 8300 = 14200; npv_cashable 16500 - 8300 = 8200;
     # npv_public_value 22500 + 3000 + 4500 - 8300 = 21700.
-    check(wrong_pocket_doc(), {
-        "pv_costs": 8300, "pv_fiscal": 22500, "pv_cashable": 16500, "pv_economic": 3000,
-        "pv_social": 4500, "npv_fiscal": 14200, "npv_cashable": 8200,
-        "npv_public_value": 21700, "bcr_fiscal": 22500 / 8300, "bcr_public_value": 30000 / 8300,
-        "by_year.0.costs": 4100, "by_year.1.costs": 0.0, "by_year.2.costs": 4200,
-        "by_year.0.cashable": 5500, "by_year.2.economic": 2000, "by_year.2.social": 3000,
-        "by_year.2.net_fiscal": 15000 - 4200, "by_year.1.cumulative_discounted_net_fiscal": 3400,
-        "by_agency.council.pv_costs": 5300, "by_agency.council.pv_fiscal": 15000,
-        "by_agency.council.pv_cashable": 9000, "by_agency.council.pv_economic": 3000,
-        "by_agency.council.pv_social": 0.0, "by_agency.nhs.pv_costs": 0.0,
-        "by_agency.nhs.pv_fiscal": 7500, "by_agency.nhs.pv_cashable": 7500,
-        "by_agency.nhs.pv_social": 4500, "by_agency.provider.pv_costs": 3000,
-        "by_agency.provider.pv_fiscal": 0.0,
-        # No contract block: type none, the first agency (council) funds the
-        # 3000 of delivery; council 9000 - 5300 - 3000 = 700, nhs 7500, provider 0.
-        "contract.type": "none", "contract.parties.council": 700,
-        "contract.parties.nhs": 7500, "contract.parties.provider": 0.0,
-        "contract.outcome_payments_total": 0.0, "contract.investor.irr": None,
-    })
+    check(
+        wrong_pocket_doc(),
+        {
+            "pv_costs": 8300,
+            "pv_fiscal": 22500,
+            "pv_cashable": 16500,
+            "pv_economic": 3000,
+            "pv_social": 4500,
+            "npv_fiscal": 14200,
+            "npv_cashable": 8200,
+            "npv_public_value": 21700,
+            "bcr_fiscal": 22500 / 8300,
+            "bcr_public_value": 30000 / 8300,
+            "by_year.0.costs": 4100,
+            "by_year.1.costs": 0.0,
+            "by_year.2.costs": 4200,
+            "by_year.0.cashable": 5500,
+            "by_year.2.economic": 2000,
+            "by_year.2.social": 3000,
+            "by_year.2.net_fiscal": 15000 - 4200,
+            "by_year.1.cumulative_discounted_net_fiscal": 3400,
+            "by_agency.council.pv_costs": 5300,
+            "by_agency.council.pv_fiscal": 15000,
+            "by_agency.council.pv_cashable": 9000,
+            "by_agency.council.pv_economic": 3000,
+            "by_agency.council.pv_social": 0.0,
+            "by_agency.nhs.pv_costs": 0.0,
+            "by_agency.nhs.pv_fiscal": 7500,
+            "by_agency.nhs.pv_cashable": 7500,
+            "by_agency.nhs.pv_social": 4500,
+            "by_agency.provider.pv_costs": 3000,
+            "by_agency.provider.pv_fiscal": 0.0,
+            # No contract block: type none, the first agency (council) funds the
+            # 3000 of delivery; council 9000 - 5300 - 3000 = 700, nhs 7500, provider 0.
+            "contract.type": "none",
+            "contract.parties.council": 700,
+            "contract.parties.nhs": 7500,
+            "contract.parties.provider": 0.0,
+            "contract.outcome_payments_total": 0.0,
+            "contract.investor.irr": None,
+        },
+    )
 
 
-@pytest.mark.parametrize("lag,schedule,rate,df", [
-    (30, "green_book", 0.035, 1.035 ** -30),                 # last year at r
-    (31, "green_book", 0.035, 1.035 ** -30 / 1.03),           # first year at 3.0%
-    (35, "green_book", 0.035, 1.035 ** -30 * 1.03 ** -5),     # 0.30732888667
-    (35, "constant", 0.035, 1.035 ** -35),                    # 0.29997686166
-    (35, "green_book", 0.05, 1.05 ** -30 * 1.03 ** -5),       # r is the scenario's rate
-    (80, "green_book", 0.035, 1.035 ** -30 * 1.03 ** -45 * 1.025 ** -5),  # 0.08327124684
-])
+@pytest.mark.parametrize(
+    "lag,schedule,rate,df",
+    [
+        (30, "green_book", 0.035, 1.035**-30),  # last year at r
+        (31, "green_book", 0.035, 1.035**-30 / 1.03),  # first year at 3.0%
+        (35, "green_book", 0.035, 1.035**-30 * 1.03**-5),  # 0.30732888667
+        (35, "constant", 0.035, 1.035**-35),  # 0.29997686166
+        (35, "green_book", 0.05, 1.05**-30 * 1.03**-5),  # r is the scenario's rate
+        (80, "green_book", 0.035, 1.035**-30 * 1.03**-45 * 1.025**-5),  # 0.08327124684
+    ],
+)
 def test_green_book_declining_rates(lag, schedule, rate, df):
     # One benefit of 1,000,000 in year `lag`: its PV is 1e6 x DF_lag.
-    doc = scenario([outcome(lag_years=lag, benefits=[fiscal("council", 1_000_000)])], [],
-                   horizon=lag + 1, rate=rate, schedule=schedule)
+    doc = scenario(
+        [outcome(lag_years=lag, benefits=[fiscal("council", 1_000_000)])],
+        [],
+        horizon=lag + 1,
+        rate=rate,
+        schedule=schedule,
+    )
     check(doc, {"pv_fiscal": 1e6 * df, f"by_year.{lag}.discount_factor": df})
 
 
 def test_negative_additional_outcomes_are_reported_not_clipped():
     # w 0.2 < b 0.5: N = 10 x (0.2 - 0.5) = -3 outcomes; benefit -3 x 1000.
     # Costs 1000: npv -4000; the running total never turns >= 0: no payback.
-    doc = scenario([outcome(rate_with=0.2, rate_without=0.5, benefits=[fiscal("council", 1000)])],
-                   [{"item": "x", "payer": "council", "setup": 1000}], horizon=3, intake=[10])
-    check(doc, {"additional_outcomes.out": -3.0, "pv_fiscal": -3000, "npv_fiscal": -4000,
-                "payback_year": None, "bcr_fiscal": -3.0})
+    doc = scenario(
+        [outcome(rate_with=0.2, rate_without=0.5, benefits=[fiscal("council", 1000)])],
+        [{"item": "x", "payer": "council", "setup": 1000}],
+        horizon=3,
+        intake=[10],
+    )
+    check(
+        doc,
+        {
+            "additional_outcomes.out": -3.0,
+            "pv_fiscal": -3000,
+            "npv_fiscal": -4000,
+            "payback_year": None,
+            "bcr_fiscal": -3.0,
+        },
+    )
 
 
 # --------------------------------------------------------------------------
@@ -301,27 +410,56 @@ def test_negative_additional_outcomes_are_reported_not_clipped():
 # With performance m, cash is 27000m (council), 13500m (nhs); payments are
 # 30000 + 60000m a cohort-year in total (gross) or 60000m (above baseline).
 
+
 def contract_doc(type_, basis="above_baseline", lag=1, cap=None, margin=0.05, rate=0.0):
-    k = {"type": type_, "payment_basis": basis, "payment_lag_years": lag,
-         "provider_margin": margin,
-         "outcome_payers": [{"agency": "council", "share": 0.8}, {"agency": "nhs", "share": 0.2}]}
+    k = {
+        "type": type_,
+        "payment_basis": basis,
+        "payment_lag_years": lag,
+        "provider_margin": margin,
+        "outcome_payers": [{"agency": "council", "share": 0.8}, {"agency": "nhs", "share": 0.2}],
+    }
     if cap is not None:
         k["cap"] = cap
-    out = outcome(rate_with=0.6, rate_without=0.2, attribution=0.5, evidence_grade=3, price=1000,
-                  benefits=[fiscal("council", 2000, cashable=0.5), fiscal("nhs", 500)])
-    costs = [{"item": "delivery", "payer": "provider", "setup": 10000, "per_participant": 400},
-             {"item": "council", "payer": "council", "setup": 5000},
-             {"item": "nhs", "payer": "nhs", "per_year": 1000}]
-    return scenario([out], costs, horizon=5, rate=rate, intake=[100, 100, 100], engagement=0.5,
-                    agencies=("council", "nhs"), contract=k)
+    out = outcome(
+        rate_with=0.6,
+        rate_without=0.2,
+        attribution=0.5,
+        evidence_grade=3,
+        price=1000,
+        benefits=[fiscal("council", 2000, cashable=0.5), fiscal("nhs", 500)],
+    )
+    costs = [
+        {"item": "delivery", "payer": "provider", "setup": 10000, "per_participant": 400},
+        {"item": "council", "payer": "council", "setup": 5000},
+        {"item": "nhs", "payer": "nhs", "per_year": 1000},
+    ]
+    return scenario(
+        [out],
+        costs,
+        horizon=5,
+        rate=rate,
+        intake=[100, 100, 100],
+        engagement=0.5,
+        agencies=("council", "nhs"),
+        contract=k,
+    )
 
 
 def test_contract_headlines_do_not_depend_on_contract():
     # Costs 70000 + 5000 + 3000 = 78000; fiscal 22500 x 3 = 67500; outcome
     # payments are transfers, so the headline figures are the same under all types.
     for t in ("none", "fee_for_service", "payment_by_results", "social_impact_bond"):
-        check(contract_doc(t), {"pv_costs": 78000, "pv_fiscal": 67500, "pv_cashable": 40500,
-                                "npv_fiscal": -10500, "additional_outcomes.out": 30.0})
+        check(
+            contract_doc(t),
+            {
+                "pv_costs": 78000,
+                "pv_fiscal": 67500,
+                "pv_cashable": 40500,
+                "npv_fiscal": -10500,
+                "additional_outcomes.out": 30.0,
+            },
+        )
 
 
 def test_contract_none():
@@ -329,15 +467,23 @@ def test_contract_none():
     # council 27000 - 5000 - 73500 = -51500 -> 27000m - 78500 = 0 at m = 2.9074
     # nhs 13500 - 3000 = 10500 -> 13500m - 3000 = 0 at m = 0.2222
     # provider 70000 x 0.05 = 3500, never changes sign.
-    check(contract_doc("none"), {
-        "contract.outcome_payments_total": 0.0, "contract.pv_outcome_payments": 0.0,
-        "contract.payments_beyond_horizon": 0.0, "contract.cap_binds": False,
-        "contract.parties.council": -51500, "contract.parties.nhs": 10500,
-        "contract.parties.provider": 3500,
-        "contract.switching_values.council": 78500 / 27000,
-        "contract.switching_values.nhs": 3000 / 13500,
-        "contract.switching_values.provider": None,
-        "contract.investor.peak_capital": None, "contract.investor.multiple": None})
+    check(
+        contract_doc("none"),
+        {
+            "contract.outcome_payments_total": 0.0,
+            "contract.pv_outcome_payments": 0.0,
+            "contract.payments_beyond_horizon": 0.0,
+            "contract.cap_binds": False,
+            "contract.parties.council": -51500,
+            "contract.parties.nhs": 10500,
+            "contract.parties.provider": 3500,
+            "contract.switching_values.council": 78500 / 27000,
+            "contract.switching_values.nhs": 3000 / 13500,
+            "contract.switching_values.provider": None,
+            "contract.investor.peak_capital": None,
+            "contract.investor.multiple": None,
+        },
+    )
     for _, res in results(contract_doc("none")):
         assert set(res["contract"]["parties"]) == {"council", "nhs", "provider"}
 
@@ -346,11 +492,17 @@ def test_contract_fee_for_service():
     # Payers fund 73500 by share: council 58800, nhs 14700; prices ignored.
     # council 27000 - 5000 - 58800 = -36800 -> 27000m = 63800 at m = 2.36296
     # nhs 13500 - 3000 - 14700 = -4200 -> 13500m = 17700 at m = 1.31111
-    check(contract_doc("fee_for_service"), {
-        "contract.outcome_payments_total": 0.0, "contract.parties.council": -36800,
-        "contract.parties.nhs": -4200, "contract.parties.provider": 3500,
-        "contract.switching_values.council": 63800 / 27000,
-        "contract.switching_values.nhs": 17700 / 13500})
+    check(
+        contract_doc("fee_for_service"),
+        {
+            "contract.outcome_payments_total": 0.0,
+            "contract.parties.council": -36800,
+            "contract.parties.nhs": -4200,
+            "contract.parties.provider": 3500,
+            "contract.switching_values.council": 63800 / 27000,
+            "contract.switching_values.nhs": 17700 / 13500,
+        },
+    )
 
 
 def test_contract_payment_by_results():
@@ -359,12 +511,20 @@ def test_contract_payment_by_results():
     # switching where 60000m = 70000: m = 7/6. Agencies pay 48000 / 12000:
     # council 27000 - 5000 - 48000 = -26000; nhs 13500 - 3000 - 12000 = -1500
     # (1500m - 3000: switches at m = 2).
-    check(contract_doc("payment_by_results"), {
-        "contract.outcome_payments_total": 60000, "contract.pv_outcome_payments": 60000,
-        "contract.parties.council": -26000, "contract.parties.nhs": -1500,
-        "contract.parties.provider": -10000,
-        "contract.switching_values.provider": 7 / 6, "contract.switching_values.nhs": 2.0,
-        "contract.switching_values.council": None, "contract.investor.irr": None})
+    check(
+        contract_doc("payment_by_results"),
+        {
+            "contract.outcome_payments_total": 60000,
+            "contract.pv_outcome_payments": 60000,
+            "contract.parties.council": -26000,
+            "contract.parties.nhs": -1500,
+            "contract.parties.provider": -10000,
+            "contract.switching_values.provider": 7 / 6,
+            "contract.switching_values.nhs": 2.0,
+            "contract.switching_values.council": None,
+            "contract.investor.irr": None,
+        },
+    )
     for _, res in results(contract_doc("payment_by_results")):
         assert "investor" not in res["contract"]["parties"]
 
@@ -376,14 +536,23 @@ def test_social_impact_bond_above_baseline():
     # Position -13500 (60000m - 73500: m = 1.225); multiple 60000/73500.
     # IRR: npf.irr on those flows = -0.16312.
     flows = [-31500, -1000, -1000, 20000, 0]
-    check(contract_doc("social_impact_bond"), {
-        "contract.type": "social_impact_bond", "contract.payment_basis": "above_baseline",
-        "contract.parties.investor": -13500, "contract.parties.provider": 3500,
-        "contract.parties.council": -26000, "contract.parties.nhs": -1500,
-        "contract.switching_values.investor": 1.225, "contract.switching_values.nhs": 2.0,
-        "contract.switching_values.provider": None,
-        "contract.investor.peak_capital": 33500, "contract.investor.multiple": 60000 / 73500,
-        "contract.investor.irr": float(npf.irr(flows))})
+    check(
+        contract_doc("social_impact_bond"),
+        {
+            "contract.type": "social_impact_bond",
+            "contract.payment_basis": "above_baseline",
+            "contract.parties.investor": -13500,
+            "contract.parties.provider": 3500,
+            "contract.parties.council": -26000,
+            "contract.parties.nhs": -1500,
+            "contract.switching_values.investor": 1.225,
+            "contract.switching_values.nhs": 2.0,
+            "contract.switching_values.provider": None,
+            "contract.investor.peak_capital": 33500,
+            "contract.investor.multiple": 60000 / 73500,
+            "contract.investor.irr": float(npf.irr(flows)),
+        },
+    )
 
 
 def test_social_impact_bond_gross_discounted():
@@ -394,12 +563,17 @@ def test_social_impact_bond_gross_discounted():
     # 3 x 50 x (0.2 + 0.4m) x 1000 = 30000 + 60000m against 73500 of funding
     # -> m = 43500/60000 = 0.725.
     flows = [-31500, 9000, 9000, 30000, 0]
-    check(contract_doc("social_impact_bond", "gross", rate=0.035), {
-        "contract.parties.investor": npf.npv(0.035, flows),
-        "contract.pv_outcome_payments": npf.npv(0.035, [0, 30000, 30000, 30000, 0]),
-        "contract.outcome_payments_total": 90000,
-        "contract.investor.peak_capital": 31500, "contract.investor.multiple": 90000 / 73500,
-        "contract.investor.irr": float(npf.irr(flows))})
+    check(
+        contract_doc("social_impact_bond", "gross", rate=0.035),
+        {
+            "contract.parties.investor": npf.npv(0.035, flows),
+            "contract.pv_outcome_payments": npf.npv(0.035, [0, 30000, 30000, 30000, 0]),
+            "contract.outcome_payments_total": 90000,
+            "contract.investor.peak_capital": 31500,
+            "contract.investor.multiple": 90000 / 73500,
+            "contract.investor.irr": float(npf.irr(flows)),
+        },
+    )
     check(contract_doc("social_impact_bond", "gross"), {"contract.switching_values.investor": 0.725})
 
 
@@ -409,27 +583,44 @@ def test_cap_binds_mid_year():
     # the cap): no switching value. nhs pays 0.2 x min(60000m, 50000):
     # 13500m - 3000 - 0.2 x 50000 = 0 at m = 13000/13500 = 0.96296 (past the
     # kink at m = 0.8333 where the cap starts to bind).
-    check(contract_doc("social_impact_bond", cap=50000), {
-        "contract.cap_binds": True, "contract.outcome_payments_total": 50000,
-        "contract.parties.investor": -23500,
-        "contract.parties.council": 27000 - 5000 - 40000, "contract.parties.nhs": 500,
-        "contract.switching_values.investor": None,
-        "contract.switching_values.nhs": 13000 / 13500,
-        "contract.investor.multiple": 50000 / 73500})
+    check(
+        contract_doc("social_impact_bond", cap=50000),
+        {
+            "contract.cap_binds": True,
+            "contract.outcome_payments_total": 50000,
+            "contract.parties.investor": -23500,
+            "contract.parties.council": 27000 - 5000 - 40000,
+            "contract.parties.nhs": 500,
+            "contract.switching_values.investor": None,
+            "contract.switching_values.nhs": 13000 / 13500,
+            "contract.investor.multiple": 50000 / 73500,
+        },
+    )
     check(contract_doc("social_impact_bond", cap=70000), {"contract.cap_binds": False})
 
 
 def test_payment_lag_past_horizon():
     # Lag 3: cohorts paid in years 3, 4, 5; year 5 is past H-1 = 4:
     # 40000 within, 20000 beyond, left out of every other figure.
-    check(contract_doc("social_impact_bond", lag=3), {
-        "contract.outcome_payments_total": 40000, "contract.payments_beyond_horizon": 20000,
-        "contract.parties.investor": 40000 - 73500, "contract.investor.multiple": 40000 / 73500,
-        "contract.parties.council": 27000 - 5000 - 32000})
+    check(
+        contract_doc("social_impact_bond", lag=3),
+        {
+            "contract.outcome_payments_total": 40000,
+            "contract.payments_beyond_horizon": 20000,
+            "contract.parties.investor": 40000 - 73500,
+            "contract.investor.multiple": 40000 / 73500,
+            "contract.parties.council": 27000 - 5000 - 32000,
+        },
+    )
     # With a 50000 cap as well, only what the cap leaves goes beyond: 10000.
-    check(contract_doc("social_impact_bond", lag=3, cap=50000), {
-        "contract.outcome_payments_total": 40000, "contract.payments_beyond_horizon": 10000,
-        "contract.cap_binds": True})
+    check(
+        contract_doc("social_impact_bond", lag=3, cap=50000),
+        {
+            "contract.outcome_payments_total": 40000,
+            "contract.payments_beyond_horizon": 10000,
+            "contract.cap_binds": True,
+        },
+    )
 
 
 def test_payment_by_results_ignores_margin():
@@ -445,18 +636,21 @@ def test_irr_none_when_flows_never_change_sign():
     # Price 0: the investor funds delivery and is paid nothing: all flows <= 0.
     doc = contract_doc("social_impact_bond")
     doc["nodes"][1]["price"] = 0
-    check(doc, {"contract.investor.irr": None, "contract.investor.multiple": 0.0,
-                "contract.investor.peak_capital": 73500})
+    check(
+        doc, {"contract.investor.irr": None, "contract.investor.multiple": 0.0, "contract.investor.peak_capital": 73500}
+    )
 
 
 # --------------------------------------------------------------------------
 # Reference self-checks (run with or without the engine)
 # --------------------------------------------------------------------------
 
+
 def test_reference_discount_factors():
     assert discount_factors(3, 0.035) == [1.0, 1 / 1.035, 1 / 1.035 / 1.035]
-    assert math.isclose(discount_factors(77, 0.035, "green_book")[76],
-                        1.035 ** -30 * 1.03 ** -45 * 1.025 ** -1, rel_tol=1e-12)
+    assert math.isclose(
+        discount_factors(77, 0.035, "green_book")[76], 1.035**-30 * 1.03**-45 * 1.025**-1, rel_tol=1e-12
+    )
 
 
 def test_reference_irr_matches_numpy_financial():
@@ -517,41 +711,58 @@ def random_scenarios(draw, ctype=None):
         b = draw(frac)
         w = draw(st.one_of(st.integers(round(b * 100), 100).map(lambda i: i / 100), frac))
         o = {"id": f"out{i}", "stage": "outcome", "label": f"O{i}", "rate_with": w, "rate_without": b}
-        for key, strat in (("attribution", frac), ("displacement", frac), ("drop_off", frac),
-                           ("evidence_grade", st.integers(1, 6)), ("lag_years", st.integers(0, 5)),
-                           ("duration_years", st.integers(1, 12))):
+        for key, strat in (
+            ("attribution", frac),
+            ("displacement", frac),
+            ("drop_off", frac),
+            ("evidence_grade", st.integers(1, 6)),
+            ("lag_years", st.integers(0, 5)),
+            ("duration_years", st.integers(1, 12)),
+        ):
             if draw(st.booleans()):
                 o[key] = draw(strat)
         if draw(st.integers(0, 3)):  # priced three times in four
             o["price"] = draw(st.integers(0, 20000))
         o["benefits"] = []
         for _ in range(draw(st.integers(0, 3))):
-            b = {"agency": draw(st.sampled_from(agencies)), "value": draw(st.integers(0, 50_000)),
-                 "type": draw(st.sampled_from(["fiscal", "economic", "social"]))}
+            b = {
+                "agency": draw(st.sampled_from(agencies)),
+                "value": draw(st.integers(0, 50_000)),
+                "type": draw(st.sampled_from(["fiscal", "economic", "social"])),
+            }
             if b["type"] == "fiscal" and draw(st.booleans()):
                 b["cashable"] = draw(frac)
             o["benefits"].append(b)
         nodes.append(o)
-        edges.append({"source": f"act{draw(st.integers(0, n_act - 1))}",
-                      "target": o["id"], "strength": "medium"})
+        edges.append({"source": f"act{draw(st.integers(0, n_act - 1))}", "target": o["id"], "strength": "medium"})
     payers = draw(st.lists(st.sampled_from(agencies), min_size=1, max_size=len(agencies), unique=True))
     shares = draw(st.sampled_from(SHARES[len(payers)]))
-    contract = {"type": ctype or draw(st.sampled_from(CONTRACT_TYPES)),
-                "payment_basis": draw(st.sampled_from(["gross", "above_baseline"])),
-                "payment_lag_years": draw(st.integers(0, 4)),
-                "provider_margin": draw(st.integers(0, 20)) / 100,
-                "outcome_payers": [{"agency": a, "share": s} for a, s in zip(payers, shares)]}
+    contract = {
+        "type": ctype or draw(st.sampled_from(CONTRACT_TYPES)),
+        "payment_basis": draw(st.sampled_from(["gross", "above_baseline"])),
+        "payment_lag_years": draw(st.integers(0, 4)),
+        "provider_margin": draw(st.integers(0, 20)) / 100,
+        "outcome_payers": [{"agency": a, "share": s} for a, s in zip(payers, shares)],
+    }
     if draw(st.booleans()):
         contract["cap"] = draw(st.integers(0, 5_000_000))
     return {
-        "format": "toc-business-case/1", "name": "random",
-        "settings": {"start_year": 2030, "horizon_years": H,
-                     "discount_rate": draw(st.integers(0, 200)) / 1000,
-                     "discount_schedule": draw(st.sampled_from(["constant", "green_book"]))},
+        "format": "toc-business-case/1",
+        "name": "random",
+        "settings": {
+            "start_year": 2030,
+            "horizon_years": H,
+            "discount_rate": draw(st.integers(0, 200)) / 1000,
+            "discount_schedule": draw(st.sampled_from(["constant", "green_book"])),
+        },
         "agencies": [{"id": a, "name": a} for a in agencies],
-        "cohort": {"intake": draw(st.lists(st.integers(0, 200), min_size=1, max_size=H)),
-                   "engagement_rate": draw(frac)},
-        "nodes": nodes, "edges": edges, "contract": contract,
+        "cohort": {
+            "intake": draw(st.lists(st.integers(0, 200), min_size=1, max_size=H)),
+            "engagement_rate": draw(frac),
+        },
+        "nodes": nodes,
+        "edges": edges,
+        "contract": contract,
     }
 
 
@@ -608,8 +819,7 @@ def compare(doc: dict, ref: dict, eng: dict) -> list:
             continue
         have = ec.get("switching_values", {}).get(party, "missing")
         if have == "missing" or not _close(want, have):
-            bad.append(f"switching_values.{party}: reference {want} engine {have} "
-                       f"(position at m=0: {at0[party]:.6g})")
+            bad.append(f"switching_values.{party}: reference {want} engine {have} (position at m=0: {at0[party]:.6g})")
     return bad
 
 
@@ -650,8 +860,7 @@ def test_engine_matches_reference_on_random_scenarios(ctype, data):
     ref = reference_evaluate(doc)
     # What the example exercised (pytest --hypothesis-show-statistics).
     k = ref["contract"]
-    event(f"contract {k['type']}, cap binds {k['cap_binds']}, "
-          f"beyond horizon {k['payments_beyond_horizon'] > 0}")
+    event(f"contract {k['type']}, cap binds {k['cap_binds']}, beyond horizon {k['payments_beyond_horizon'] > 0}")
     event(f"{len(k['investor'].get('irr_roots', []))} IRR roots")
     event(f"some switching value: {any(v is not None for v in k['switching_values'].values())}")
     event(f"negative additional outcomes: {any(v < 0 for v in ref['additional_outcomes'].values())}")

@@ -9,11 +9,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_benchmark_smoke_run_prints_its_figures():
-    out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     print(out.stdout)
-    for name in ("Monte Carlo, 10,000 draws", "Speed-up of the vectorised run", "evaluate, bundled example",
-                 "evaluate, generated 200 outcomes x 30 years", "Business case page rerun"):
+    for name in (
+        "Monte Carlo, 10,000 draws",
+        "Speed-up of the vectorised run",
+        "evaluate, bundled example",
+        "evaluate, generated 200 outcomes x 30 years",
+        "Business case page rerun",
+    ):
         assert name in out.stdout
     assert "Traceback" not in out.stderr

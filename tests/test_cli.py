@@ -14,19 +14,38 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = Path(__file__).resolve().parent / "data" / "edge_of_care.yaml"
 
 HEADLINE_KEYS = (
-    "pv_costs", "pv_fiscal", "pv_cashable", "pv_economic", "pv_social",
-    "npv_fiscal", "npv_cashable", "npv_public_value", "bcr_fiscal", "bcr_public_value", "payback_year",
+    "pv_costs",
+    "pv_fiscal",
+    "pv_cashable",
+    "pv_economic",
+    "pv_social",
+    "npv_fiscal",
+    "npv_cashable",
+    "npv_public_value",
+    "bcr_fiscal",
+    "bcr_public_value",
+    "payback_year",
 )
 CONTRACT_KEYS = (
-    "type", "outcome_payments_total", "pv_outcome_payments", "payments_beyond_horizon",
-    "parties", "switching_values", "investor",
+    "type",
+    "outcome_payments_total",
+    "pv_outcome_payments",
+    "payments_beyond_horizon",
+    "parties",
+    "switching_values",
+    "investor",
 )
 
 
 def run_cli(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess:
     proc = subprocess.run(
         [sys.executable, "-m", "logic", *map(str, args)],
-        check=False, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
     )
     for stream in (proc.stdout, proc.stderr):
         assert "Traceback" not in stream, stream

@@ -92,8 +92,10 @@ def test_one_draw_at_central_values_reproduces_evaluate():
     c = compile_scenario(sc)
     from logic.uncertainty import central_value
 
-    central = [UncertainParameter(path=p.path, dist="uniform", low=central_value(c, p.path), high=central_value(c, p.path))
-               for p in sc.uncertainty.parameters]
+    central = [
+        UncertainParameter(path=p.path, dist="uniform", low=central_value(c, p.path), high=central_value(c, p.path))
+        for p in sc.uncertainty.parameters
+    ]
     sim = simulate(sc, draws=1, seed=1, parameters=central).to_dict()["metrics"]
     ev = evaluate(sc).to_dict()
     assert sim["npv_fiscal"]["mean"] == pytest.approx(ev["npv_fiscal"], rel=1e-12)

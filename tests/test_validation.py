@@ -20,9 +20,21 @@ from logic.toc import graph_warnings
 
 # Words that give away a library's internals; none may reach a user.
 JARGON = (
-    "Input should", "function-after", "Value error", "value_error", "pydantic", "Traceback",
-    "[key]", "model_type", "literal_error", "errors.pydantic.dev", "For further information",
-    "Keys should be strings", "<stream end>", "NoneType", "datetime.",
+    "Input should",
+    "function-after",
+    "Value error",
+    "value_error",
+    "pydantic",
+    "Traceback",
+    "[key]",
+    "model_type",
+    "literal_error",
+    "errors.pydantic.dev",
+    "For further information",
+    "Keys should be strings",
+    "<stream end>",
+    "NoneType",
+    "datetime.",
 )
 
 # The example's nodes, by index: 0 need-care-entry, 1 act-therapy,
@@ -146,37 +158,127 @@ CASES = [
     # horizon and intake
     ("horizon 0", _set("settings.horizon_years", 0), "settings", "horizon_years must be at least 1, got 0"),
     ("horizon 101", _set("settings.horizon_years", 101), "settings", "horizon_years must be at most 100, got 101"),
-    ("intake longer than horizon", _set("cohort.intake", [10] * 11), "cohort.intake", "has 11 years but the horizon is 10"),
+    (
+        "intake longer than horizon",
+        _set("cohort.intake", [10] * 11),
+        "cohort.intake",
+        "has 11 years but the horizon is 10",
+    ),
     ("negative intake", _set("cohort.intake", [60, -5, 80]), "cohort.intake[1]", "must be 0 or more, got -5"),
     # unique ids
     ("duplicate node id", _dup_node, "nodes[4] impact-safe-families", "duplicate node id 'impact-safe-families'"),
-    ("duplicate agency id", _append("agencies", {"id": "council", "name": "Again"}), "agencies[2]", "duplicate agency id 'council'"),
-    ("agency called provider", _append("agencies", {"id": "provider", "name": "P"}), "agencies[2]", "'provider' is reserved"),
+    (
+        "duplicate agency id",
+        _append("agencies", {"id": "council", "name": "Again"}),
+        "agencies[2]",
+        "duplicate agency id 'council'",
+    ),
+    (
+        "agency called provider",
+        _append("agencies", {"id": "provider", "name": "P"}),
+        "agencies[2]",
+        "'provider' is reserved",
+    ),
     # lists of allowed words
-    ("bad stage", _set("nodes.3.stage", "result"), "nodes[3] impact-safe-families", "stage must be one of 'need', 'activity', 'outcome' or 'impact', got 'result'"),
-    ("bad strength", _set("edges.1.strength", "very strong"), "edges[1]", "strength must be one of 'strong', 'medium' or 'weak'"),
-    ("bad benefit type", _set("nodes.2.benefits.0.type", "cash"), f"{OUT} benefits[0]", "type must be one of 'fiscal', 'economic' or 'social', got 'cash'"),
-    ("bad contract type", _set("contract.type", "grant"), "contract", "type must be one of 'none', 'fee_for_service', 'payment_by_results' or 'social_impact_bond'"),
-    ("bad payment basis", _set("contract.payment_basis", "net"), "contract", "payment_basis must be one of 'gross' or 'above_baseline', got 'net'"),
-    ("bad discount schedule", _set("settings.discount_schedule", "hyperbolic"), "settings", "discount_schedule must be one of 'constant' or 'green_book'"),
+    (
+        "bad stage",
+        _set("nodes.3.stage", "result"),
+        "nodes[3] impact-safe-families",
+        "stage must be one of 'need', 'activity', 'outcome' or 'impact', got 'result'",
+    ),
+    (
+        "bad strength",
+        _set("edges.1.strength", "very strong"),
+        "edges[1]",
+        "strength must be one of 'strong', 'medium' or 'weak'",
+    ),
+    (
+        "bad benefit type",
+        _set("nodes.2.benefits.0.type", "cash"),
+        f"{OUT} benefits[0]",
+        "type must be one of 'fiscal', 'economic' or 'social', got 'cash'",
+    ),
+    (
+        "bad contract type",
+        _set("contract.type", "grant"),
+        "contract",
+        "type must be one of 'none', 'fee_for_service', 'payment_by_results' or 'social_impact_bond'",
+    ),
+    (
+        "bad payment basis",
+        _set("contract.payment_basis", "net"),
+        "contract",
+        "payment_basis must be one of 'gross' or 'above_baseline', got 'net'",
+    ),
+    (
+        "bad discount schedule",
+        _set("settings.discount_schedule", "hyperbolic"),
+        "settings",
+        "discount_schedule must be one of 'constant' or 'green_book'",
+    ),
     # rates and shares in [0, 1]
     ("rate_with above 1", _set("nodes.2.rate_with", 1.4), OUT, "rate_with must be between 0 and 1, got 1.4"),
     ("rate_without below 0", _set("nodes.2.rate_without", -0.1), OUT, "rate_without must be between 0 and 1, got -0.1"),
     ("attribution above 1", _set("nodes.2.attribution", 2), OUT, "attribution must be between 0 and 1, got 2"),
     ("displacement below 0", _set("nodes.2.displacement", -0.5), OUT, "displacement must be between 0 and 1"),
     ("drop_off above 1", _set("nodes.2.drop_off", 1.1), OUT, "drop_off must be between 0 and 1"),
-    ("cashable above 1", _set("nodes.2.benefits.0.cashable", 1.5), f"{OUT} benefits[0]", "cashable must be between 0 and 1"),
-    ("engagement_rate above 1", _set("cohort.engagement_rate", 1.5), "cohort", "engagement_rate must be between 0 and 1, got 1.5"),
-    ("provider_margin above 1", _set("contract.provider_margin", 1.2), "contract", "provider_margin must be between 0 and 1"),
-    ("payer share above 1", _set("contract.outcome_payers.0.share", 1.2), "contract.outcome_payers[0]", "share must be between 0 and 1, got 1.2"),
-    ("optimism bias above 1", _set("settings.optimism_bias", {1: 0.0, 3: 1.5}), "settings.optimism_bias", "must be between 0 and 1"),
-    ("discount rate 0.25", _set("settings.discount_rate", 0.25), "settings", "discount_rate must be between 0 and 0.2, got 0.25"),
-    ("discount rate negative", _set("settings.discount_rate", -0.01), "settings", "discount_rate must be between 0 and 0.2"),
+    (
+        "cashable above 1",
+        _set("nodes.2.benefits.0.cashable", 1.5),
+        f"{OUT} benefits[0]",
+        "cashable must be between 0 and 1",
+    ),
+    (
+        "engagement_rate above 1",
+        _set("cohort.engagement_rate", 1.5),
+        "cohort",
+        "engagement_rate must be between 0 and 1, got 1.5",
+    ),
+    (
+        "provider_margin above 1",
+        _set("contract.provider_margin", 1.2),
+        "contract",
+        "provider_margin must be between 0 and 1",
+    ),
+    (
+        "payer share above 1",
+        _set("contract.outcome_payers.0.share", 1.2),
+        "contract.outcome_payers[0]",
+        "share must be between 0 and 1, got 1.2",
+    ),
+    (
+        "optimism bias above 1",
+        _set("settings.optimism_bias", {1: 0.0, 3: 1.5}),
+        "settings.optimism_bias",
+        "must be between 0 and 1",
+    ),
+    (
+        "discount rate 0.25",
+        _set("settings.discount_rate", 0.25),
+        "settings",
+        "discount_rate must be between 0 and 0.2, got 0.25",
+    ),
+    (
+        "discount rate negative",
+        _set("settings.discount_rate", -0.01),
+        "settings",
+        "discount_rate must be between 0 and 0.2",
+    ),
     # amounts >= 0
     ("negative setup", _set("nodes.1.costs.0.setup", -1), f"{ACT} costs[0]", "setup must be 0 or more, got -1"),
     ("negative per_year", _set("nodes.1.costs.0.per_year", -120000), f"{ACT} costs[0]", "per_year must be 0 or more"),
-    ("negative per_participant", _set("nodes.1.costs.0.per_participant", -1.5), f"{ACT} costs[0]", "per_participant must be 0 or more"),
-    ("negative benefit value", _set("nodes.2.benefits.0.value", -55000), f"{OUT} benefits[0]", "value must be 0 or more"),
+    (
+        "negative per_participant",
+        _set("nodes.1.costs.0.per_participant", -1.5),
+        f"{ACT} costs[0]",
+        "per_participant must be 0 or more",
+    ),
+    (
+        "negative benefit value",
+        _set("nodes.2.benefits.0.value", -55000),
+        f"{OUT} benefits[0]",
+        "value must be 0 or more",
+    ),
     ("negative price", _set("nodes.2.price", -1), OUT, "price must be 0 or more"),
     ("negative cap", _set("contract.cap", -1), "contract", "cap must be 0 or more"),
     ("negative population", _set("nodes.0.population", -140), NEED, "population must be 0 or more"),
@@ -184,33 +286,113 @@ CASES = [
     ("absurd amount", _set("nodes.2.price", 1e20), OUT, "price must be at most"),
     # every number finite
     ("NaN price", _set("nodes.2.price", float("nan")), OUT, "price must be a finite number"),
-    ("inf per_year", _set("nodes.1.costs.0.per_year", float("inf")), f"{ACT} costs[0]", "per_year must be a finite number"),
-    ("-inf value", _set("nodes.2.benefits.0.value", float("-inf")), f"{OUT} benefits[0]", "value must be a finite number"),
+    (
+        "inf per_year",
+        _set("nodes.1.costs.0.per_year", float("inf")),
+        f"{ACT} costs[0]",
+        "per_year must be a finite number",
+    ),
+    (
+        "-inf value",
+        _set("nodes.2.benefits.0.value", float("-inf")),
+        f"{OUT} benefits[0]",
+        "value must be a finite number",
+    ),
     ("NaN rate", _set("nodes.2.rate_with", float("nan")), OUT, "rate_with must be a finite number"),
-    ("NaN discount rate", _set("settings.discount_rate", float("nan")), "settings", "discount_rate must be a finite number"),
+    (
+        "NaN discount rate",
+        _set("settings.discount_rate", float("nan")),
+        "settings",
+        "discount_rate must be a finite number",
+    ),
     ("inf cap", _set("contract.cap", float("inf")), "contract", "cap must be a finite number"),
     ("NaN intake", _set("cohort.intake", [60, float("nan")]), "cohort.intake[1]", "must be a finite number"),
-    ("NaN uncertainty low", _set("uncertainty.parameters.0.low", float("nan")), "uncertainty.parameters[0]", "low must be a finite number"),
+    (
+        "NaN uncertainty low",
+        _set("uncertainty.parameters.0.low", float("nan")),
+        "uncertainty.parameters[0]",
+        "low must be a finite number",
+    ),
     # evidence grade
     ("evidence grade 7", _set("nodes.2.evidence_grade", 7), OUT, "evidence_grade must be one of 1, 2, 3, 4, 5, 6"),
     ("evidence grade not whole", _set("nodes.2.evidence_grade", 2.5), OUT, "evidence_grade must be a whole number"),
     # references to agencies
-    ("unknown benefit agency", _set("nodes.2.benefits.0.agency", "police"), f"{OUT} benefits[0]", "agency 'police' is not in agencies"),
-    ("unknown cost payer", _set("nodes.1.costs.0.payer", "police"), f"{ACT} costs[0]", "payer 'police' is not 'provider' or an agency id"),
+    (
+        "unknown benefit agency",
+        _set("nodes.2.benefits.0.agency", "police"),
+        f"{OUT} benefits[0]",
+        "agency 'police' is not in agencies",
+    ),
+    (
+        "unknown cost payer",
+        _set("nodes.1.costs.0.payer", "police"),
+        f"{ACT} costs[0]",
+        "payer 'police' is not 'provider' or an agency id",
+    ),
     ("unknown need agency", _set("nodes.0.agency", "police"), NEED, "agency 'police' is not in agencies"),
-    ("unknown outcome payer", _set("contract.outcome_payers.1.agency", "police"), "contract.outcome_payers[1]", "agency 'police' is not in agencies"),
-    ("shares not summing to 1", _set("contract.outcome_payers.1.share", 0.3), "contract.outcome_payers", "shares must sum to 1, got 1.1"),
-    ("bond without payers", _set("contract.outcome_payers", []), "contract.outcome_payers", "needs at least one outcome payer"),
+    (
+        "unknown outcome payer",
+        _set("contract.outcome_payers.1.agency", "police"),
+        "contract.outcome_payers[1]",
+        "agency 'police' is not in agencies",
+    ),
+    (
+        "shares not summing to 1",
+        _set("contract.outcome_payers.1.share", 0.3),
+        "contract.outcome_payers",
+        "shares must sum to 1, got 1.1",
+    ),
+    (
+        "bond without payers",
+        _set("contract.outcome_payers", []),
+        "contract.outcome_payers",
+        "needs at least one outcome payer",
+    ),
     # outcomes need their rates
     ("outcome without rate_without", _del("nodes.2.rate_without"), OUT, "rate_without is required"),
     # the graph
-    ("edge to a missing node", _set("edges.1.target", "out-nowhere"), "edges[1]", "target 'out-nowhere' is not a node id"),
-    ("edge from a missing node", _set("edges.0.source", "need-nowhere"), "edges[0]", "source 'need-nowhere' is not a node id"),
-    ("need to outcome", _append("edges", {"source": "need-care-entry", "target": "out-stays-home"}), "edges[3]", "a link from need 'need-care-entry' to outcome 'out-stays-home' is not allowed"),
-    ("impact to need", _append("edges", {"source": "impact-safe-families", "target": "need-care-entry"}), "edges[3]", "a link from impact 'impact-safe-families' to need 'need-care-entry' is not allowed"),
-    ("activity to impact", _append("edges", {"source": "act-therapy", "target": "impact-safe-families"}), "edges[3]", "is not allowed"),
-    ("self link", _append("edges", {"source": "out-stays-home", "target": "out-stays-home"}), "edges[3]", "links to itself"),
-    ("duplicate link", _append("edges", {"source": "act-therapy", "target": "out-stays-home"}), "edges[3]", "listed twice"),
+    (
+        "edge to a missing node",
+        _set("edges.1.target", "out-nowhere"),
+        "edges[1]",
+        "target 'out-nowhere' is not a node id",
+    ),
+    (
+        "edge from a missing node",
+        _set("edges.0.source", "need-nowhere"),
+        "edges[0]",
+        "source 'need-nowhere' is not a node id",
+    ),
+    (
+        "need to outcome",
+        _append("edges", {"source": "need-care-entry", "target": "out-stays-home"}),
+        "edges[3]",
+        "a link from need 'need-care-entry' to outcome 'out-stays-home' is not allowed",
+    ),
+    (
+        "impact to need",
+        _append("edges", {"source": "impact-safe-families", "target": "need-care-entry"}),
+        "edges[3]",
+        "a link from impact 'impact-safe-families' to need 'need-care-entry' is not allowed",
+    ),
+    (
+        "activity to impact",
+        _append("edges", {"source": "act-therapy", "target": "impact-safe-families"}),
+        "edges[3]",
+        "is not allowed",
+    ),
+    (
+        "self link",
+        _append("edges", {"source": "out-stays-home", "target": "out-stays-home"}),
+        "edges[3]",
+        "links to itself",
+    ),
+    (
+        "duplicate link",
+        _append("edges", {"source": "act-therapy", "target": "out-stays-home"}),
+        "edges[3]",
+        "listed twice",
+    ),
     ("outcome cycle", _cycle, "edges", "the links form a cycle"),
     # unknown keys and wrong types
     ("typo rate_wth", _set("nodes.2.rate_wth", 0.5), OUT, "unknown key 'rate_wth'"),
@@ -218,21 +400,61 @@ CASES = [
     ("typo in a benefit", _set("nodes.2.benefits.0.valeu", 1), f"{OUT} benefits[0]", "unknown key 'valeu'"),
     ("number written as text", _set("nodes.2.rate_with", "0.7"), OUT, "rate_with must be a number, got the text '0.7'"),
     ("whole number as text", _set("settings.horizon_years", "10"), "settings", "horizon_years must be a whole number"),
-    ("horizon not whole", _set("settings.horizon_years", 10.5), "settings", "horizon_years must be a whole number, got 10.5"),
+    (
+        "horizon not whole",
+        _set("settings.horizon_years", 10.5),
+        "settings",
+        "horizon_years must be a whole number, got 10.5",
+    ),
     ("true for a number", _set("nodes.2.price", True), OUT, "price must be a number, got true"),
     ("empty value for a number", _set("nodes.2.price", None), OUT, "price must be a number, got an empty value"),
     ("text for a list", _set("cohort.intake", "60, 80"), "cohort", "intake must be a list"),
     ("number for text", _set("nodes.2.label", 5), OUT, "label must be text, got 5"),
     ("node not a mapping", _set("nodes.3", "impact"), "nodes[3]", "must be a mapping"),
     ("text for true/false", _set("nodes.2.accountable", "maybe"), OUT, "accountable must be true or false"),
-    ("optimism grade not a number", _set("settings.optimism_bias", {"high": 0.1}), "settings.optimism_bias", "key 'high' must be a whole number"),
+    (
+        "optimism grade not a number",
+        _set("settings.optimism_bias", {"high": 0.1}),
+        "settings.optimism_bias",
+        "key 'high' must be a whole number",
+    ),
     # uncertainty parameters name real numbers
-    ("uncertainty path typo", _set("uncertainty.parameters.0.path", "nodes.out-stays-home.rate_wth"), "uncertainty.parameters[0]", "path 'nodes.out-stays-home.rate_wth' is not an input that can vary"),
-    ("uncertainty path unknown node", _set("uncertainty.parameters.0.path", "nodes.nowhere.rate_with"), "uncertainty.parameters[0]", "'nodes.nowhere.rate_with' is not an input"),
-    ("uncertainty low above high", _set("uncertainty.parameters.1.low", 0.95), "uncertainty.parameters[1]", "low (0.95) must not be above high (0.9)"),
-    ("uncertainty range outside 0..1", _set("uncertainty.parameters.0.high", 1.2), "uncertainty.parameters[0]", "the range 0.55..1.2 goes outside the valid 0..1"),
-    ("uncertainty mode outside range", _set("uncertainty.parameters.0.mode", 0.9), "uncertainty.parameters[0]", "mode (0.9) must lie between low and high"),
-    ("uncertainty bad dist", _set("uncertainty.parameters.0.dist", "beta"), "uncertainty.parameters[0]", "dist must be one of"),
+    (
+        "uncertainty path typo",
+        _set("uncertainty.parameters.0.path", "nodes.out-stays-home.rate_wth"),
+        "uncertainty.parameters[0]",
+        "path 'nodes.out-stays-home.rate_wth' is not an input that can vary",
+    ),
+    (
+        "uncertainty path unknown node",
+        _set("uncertainty.parameters.0.path", "nodes.nowhere.rate_with"),
+        "uncertainty.parameters[0]",
+        "'nodes.nowhere.rate_with' is not an input",
+    ),
+    (
+        "uncertainty low above high",
+        _set("uncertainty.parameters.1.low", 0.95),
+        "uncertainty.parameters[1]",
+        "low (0.95) must not be above high (0.9)",
+    ),
+    (
+        "uncertainty range outside 0..1",
+        _set("uncertainty.parameters.0.high", 1.2),
+        "uncertainty.parameters[0]",
+        "the range 0.55..1.2 goes outside the valid 0..1",
+    ),
+    (
+        "uncertainty mode outside range",
+        _set("uncertainty.parameters.0.mode", 0.9),
+        "uncertainty.parameters[0]",
+        "mode (0.9) must lie between low and high",
+    ),
+    (
+        "uncertainty bad dist",
+        _set("uncertainty.parameters.0.dist", "beta"),
+        "uncertainty.parameters[0]",
+        "dist must be one of",
+    ),
 ]
 
 
@@ -325,7 +547,9 @@ def test_duplicate_yaml_key(example_path):
 
 
 def test_duplicate_yaml_key_in_a_node(example_path):
-    text = example_path.read_text(encoding="utf-8").replace("    rate_with: 0.70\n", "    rate_with: 0.70\n    rate_with: 0.75\n")
+    text = example_path.read_text(encoding="utf-8").replace(
+        "    rate_with: 0.70\n", "    rate_with: 0.70\n    rate_with: 0.75\n"
+    )
     (line,) = problem_lines(text)
     assert "duplicate key 'rate_with'" in line
 
@@ -398,7 +622,9 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_alias_bomb_is_refused_quickly(example_path):
-    text = BILLION_LAUGHS + example_path.read_text(encoding="utf-8").replace("description: free text", "description: *i")
+    text = BILLION_LAUGHS + example_path.read_text(encoding="utf-8").replace(
+        "description: free text", "description: *i"
+    )
     start = time.perf_counter()
     (line,) = problem_lines(text)
     assert time.perf_counter() - start < 2
@@ -414,7 +640,9 @@ def test_many_aliases_are_refused():
 def test_a_few_aliases_are_fine(example_path):
     # Anchors are ordinary YAML: reusing a benefit line must keep working.
     text = example_path.read_text(encoding="utf-8")
-    text = text.replace("      - agency: council\n        value: 55000", "      - &ben\n        agency: council\n        value: 55000")
+    text = text.replace(
+        "      - agency: council\n        value: 55000", "      - &ben\n        agency: council\n        value: 55000"
+    )
     assert "&ben" in text
     sc = load_scenario(text)
     assert sc.outcomes[0].benefits[0].value == 55000

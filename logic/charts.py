@@ -1,4 +1,4 @@
-"""Altair chart builders: board-paper ready (titles, axis labels, £ formats)."""
+"""Altair chart builders: board-paper ready (titles, axis labels, £ formats). Used by the app and the HTML report."""
 
 from __future__ import annotations
 
@@ -23,9 +23,18 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(amount):Q", axis=_money_axis("Savings")),
-            color=alt.Color("agency:N", title="Agency", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="right", labelLimit=260)),
-            opacity=alt.Opacity("kind:N", title="Savings", scale=alt.Scale(domain=["Cashable", "Non-cashable"], range=[1.0, 0.45]),
-                                 legend=alt.Legend(orient="right")),
+            color=alt.Color(
+                "agency:N",
+                title="Agency",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="right", labelLimit=260),
+            ),
+            opacity=alt.Opacity(
+                "kind:N",
+                title="Savings",
+                scale=alt.Scale(domain=["Cashable", "Non-cashable"], range=[1.0, 0.45]),
+                legend=alt.Legend(orient="right"),
+            ),
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip("agency:N", title="Agency"),
@@ -40,7 +49,9 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
 def cumulative_net(df: pd.DataFrame) -> alt.Chart:
     """Discounted cumulative costs, savings and the net position, with the zero line."""
     long = df.melt("year", var_name="series", value_name="amount")
-    base = alt.Chart(long, title=alt.Title("Cumulative discounted position", subtitle="Present values, fiscal benefits only"))
+    base = alt.Chart(
+        long, title=alt.Title("Cumulative discounted position", subtitle="Present values, fiscal benefits only")
+    )
     lines = base.mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("amount:Q", axis=_money_axis("Cumulative (PV)")),
@@ -54,8 +65,11 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
             legend=alt.Legend(orient="right", labelLimit=260),
         ),
         strokeDash=alt.condition(alt.datum.series == "Net position", alt.value([1, 0]), alt.value([5, 3])),
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("series:N", title=""),
-                 alt.Tooltip("amount:Q", title="£", format=",.0f")],
+        tooltip=[
+            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("series:N", title=""),
+            alt.Tooltip("amount:Q", title="£", format=",.0f"),
+        ],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444", strokeDash=[2, 2]).encode(y="y:Q")
     return (lines + zero).properties(autosize=FIT_WIDTH, height=340)
@@ -63,59 +77,97 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
 
 def do_nothing(df: pd.DataFrame) -> alt.Chart:
     return (
-        alt.Chart(df, title=alt.Title("Cost of the needs if nothing is done", subtitle="Population x unit cost, growing each year"))
+        alt.Chart(
+            df,
+            title=alt.Title(
+                "Cost of the needs if nothing is done", subtitle="Population x unit cost, growing each year"
+            ),
+        )
         .mark_area(opacity=0.85)
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(cost):Q", axis=_money_axis("Cost per year"), stack=True),
-            color=alt.Color("need:N", title="Need", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="right", labelLimit=260)),
-            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("need:N", title="Need"),
-                     alt.Tooltip("cost:Q", title="£", format=",.0f")],
+            color=alt.Color(
+                "need:N",
+                title="Need",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="right", labelLimit=260),
+            ),
+            tooltip=[
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("need:N", title="Need"),
+                alt.Tooltip("cost:Q", title="£", format=",.0f"),
+            ],
         )
         .properties(autosize=FIT_WIDTH, height=300)
     )
 
 
-def risk_share(curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[float, float] | None, m_now: float) -> alt.LayerChart:
+def risk_share(
+    curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[float, float] | None, m_now: float
+) -> alt.LayerChart:
     """Each party's position against performance m, with central case, switching values and cap zone."""
     layers = []
     if cap_zone is not None:
         zone = pd.DataFrame({"start": [cap_zone[0]], "end": [cap_zone[1]], "label": ["Cap binds"]})
+        layers.append(alt.Chart(zone).mark_rect(color="#f2d7a6", opacity=0.45).encode(x="start:Q", x2="end:Q"))
         layers.append(
-            alt.Chart(zone).mark_rect(color="#f2d7a6", opacity=0.45).encode(x="start:Q", x2="end:Q")
-        )
-        layers.append(
-            alt.Chart(zone).mark_text(align="left", dx=4, baseline="top", color="#8a6d2f", fontSize=12)
+            alt.Chart(zone)
+            .mark_text(align="left", dx=4, baseline="top", color="#8a6d2f", fontSize=12)
             .encode(x="start:Q", y=alt.value(4), text="label:N")
         )
-    lines = alt.Chart(curve).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("m:Q", title="Performance (m): 0 = no effect, 1 = as planned, 1.5 = half as good again",
-                scale=alt.Scale(domain=[0, 1.5], nice=False)),
-        y=alt.Y("position:Q", axis=_money_axis("Position (PV)")),
-        color=alt.Color("party:N", title="Party", scale=alt.Scale(range=PALETTE),
-                        legend=alt.Legend(orient="right", labelLimit=260)),
-        tooltip=[alt.Tooltip("party:N", title="Party"), alt.Tooltip("m:Q", title="m", format=".2f"),
-                 alt.Tooltip("position:Q", title="Position (£)", format=",.0f")],
+    lines = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X(
+                "m:Q",
+                title="Performance (m): 0 = no effect, 1 = as planned, 1.5 = half as good again",
+                scale=alt.Scale(domain=[0, 1.5], nice=False),
+            ),
+            y=alt.Y("position:Q", axis=_money_axis("Position (PV)")),
+            color=alt.Color(
+                "party:N",
+                title="Party",
+                scale=alt.Scale(range=PALETTE),
+                legend=alt.Legend(orient="right", labelLimit=260),
+            ),
+            tooltip=[
+                alt.Tooltip("party:N", title="Party"),
+                alt.Tooltip("m:Q", title="m", format=".2f"),
+                alt.Tooltip("position:Q", title="Position (£)", format=",.0f"),
+            ],
+        )
     )
     layers.append(lines)
     layers.append(alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444").encode(y="y:Q"))
     central = pd.DataFrame({"m": [1.0], "label": ["Central case"]})
     layers.append(alt.Chart(central).mark_rule(color="#444", strokeDash=[4, 3]).encode(x="m:Q"))
-    layers.append(alt.Chart(central).mark_text(align="left", dx=4, baseline="top", color="#444").encode(x="m:Q", y=alt.value(20), text="label:N"))
+    layers.append(
+        alt.Chart(central)
+        .mark_text(align="left", dx=4, baseline="top", color="#444")
+        .encode(x="m:Q", y=alt.value(20), text="label:N")
+    )
     if abs(m_now - 1.0) > 1e-9:
         now = pd.DataFrame({"m": [m_now]})
         layers.append(alt.Chart(now).mark_rule(color="#1f5a96", strokeWidth=2).encode(x="m:Q"))
     if not switching.empty:
         switching = switching.assign(position=0.0)
         layers.append(
-            alt.Chart(switching).mark_point(shape="diamond", size=140, filled=True, color="#000")
-            .encode(x="m:Q", y="position:Q",
-                    tooltip=[alt.Tooltip("party:N", title="Breaks even"), alt.Tooltip("m:Q", format=".2f")])
+            alt.Chart(switching)
+            .mark_point(shape="diamond", size=140, filled=True, color="#000")
+            .encode(
+                x="m:Q",
+                y="position:Q",
+                tooltip=[alt.Tooltip("party:N", title="Breaks even"), alt.Tooltip("m:Q", format=".2f")],
+            )
         )
     return alt.layer(*layers).properties(
         autosize=FIT_WIDTH,
-        title=alt.Title("Who gains and who loses as performance varies",
-                        subtitle="Each party's present-value position; diamonds mark where a party breaks even"),
+        title=alt.Title(
+            "Who gains and who loses as performance varies",
+            subtitle="Each party's present-value position; diamonds mark where a party breaks even",
+        ),
         height=380,
     )
 
@@ -123,10 +175,14 @@ def risk_share(curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[flo
 def histogram(df: pd.DataFrame, title: str, money_axis: bool = True, fmt: str = ",.0f") -> alt.LayerChart:
     """Distribution of one Monte Carlo figure, with the zero line marked."""
     axis = _money_axis(title) if money_axis else alt.Axis(title=title, format=fmt)
-    bars = alt.Chart(df).mark_bar(color="#1f5a96", opacity=0.85).encode(
-        x=alt.X("value:Q", bin=alt.Bin(maxbins=40), axis=axis),
-        y=alt.Y("count():Q", title="Draws"),
-        tooltip=[alt.Tooltip("count():Q", title="Draws")],
+    bars = (
+        alt.Chart(df)
+        .mark_bar(color="#1f5a96", opacity=0.85)
+        .encode(
+            x=alt.X("value:Q", bin=alt.Bin(maxbins=40), axis=axis),
+            y=alt.Y("count():Q", title="Draws"),
+            tooltip=[alt.Tooltip("count():Q", title="Draws")],
+        )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c0582c", strokeWidth=2).encode(x="x:Q")
     return (bars + zero).properties(autosize=FIT_WIDTH, title=title, height=240)
@@ -135,19 +191,34 @@ def histogram(df: pd.DataFrame, title: str, money_axis: bool = True, fmt: str = 
 def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
     """Bars from the central NPV to its value with each input at its low and its high."""
     order = list(dict.fromkeys(df["input"]))
-    bars = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=380), scale=alt.Scale(paddingInner=0.35)),
-        x=alt.X("value:Q", axis=_money_axis(title), stack=None),
-        x2="central:Q",
-        color=alt.Color("end:N", title="Input at", scale=alt.Scale(range=["#c0582c", "#2f8a3e"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("end:N", title="At"),
-                 alt.Tooltip("value:Q", title="£", format=",.0f")],
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "input:N", sort=order, title=None, axis=alt.Axis(labelLimit=380), scale=alt.Scale(paddingInner=0.35)
+            ),
+            x=alt.X("value:Q", axis=_money_axis(title), stack=None),
+            x2="central:Q",
+            color=alt.Color(
+                "end:N",
+                title="Input at",
+                scale=alt.Scale(range=["#c0582c", "#2f8a3e"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("input:N", title="Input"),
+                alt.Tooltip("end:N", title="At"),
+                alt.Tooltip("value:Q", title="£", format=",.0f"),
+            ],
+        )
     )
     centre = alt.Chart(df.head(1)).mark_rule(color="#444", strokeDash=[4, 3]).encode(x="central:Q")
-    return (bars + centre).properties(autosize=FIT_WIDTH, title=alt.Title("What moves the answer most",
-                                                      subtitle="Each input from its low to its high, the rest central"),
-                                      height=max(120, 34 * len(order)))
+    return (bars + centre).properties(
+        autosize=FIT_WIDTH,
+        title=alt.Title("What moves the answer most", subtitle="Each input from its low to its high, the rest central"),
+        height=max(120, 34 * len(order)),
+    )
 
 
 def loss_chances(df: pd.DataFrame) -> alt.Chart:
@@ -156,7 +227,12 @@ def loss_chances(df: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#c0582c")
         .encode(
             y=alt.Y("party:N", title=None, sort="-x", axis=alt.Axis(labelLimit=380)),
-            x=alt.X("p_loss:Q", title="Chance of a negative position", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X(
+                "p_loss:Q",
+                title="Chance of a negative position",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
             tooltip=[alt.Tooltip("party:N"), alt.Tooltip("p_loss:Q", format=".1%", title="Chance")],
         )
         .properties(autosize=FIT_WIDTH, height=max(120, 30 * len(df)))
