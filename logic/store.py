@@ -1,0 +1,684 @@
+"""Saved scenarios and their versions: a SQLite file by default, PostgreSQL when a URL is configured.
+
+Rules the store keeps, because a business case is audited after the fact:
+
+- Saving never overwrites. Each save is a new version (1, 2, 3 ...) with its author, message,
+  UTC time and the SHA-256 of the canonical snapshot text, which is what is stored, so a version
+  reopens exactly as it was saved.
+- A locked (signed-off) version never changes and cannot be deleted; saving an edit of it goes to
+  a new, forked scenario. The database enforces this too (triggers), so no other program can
+  quietly rewrite a saved version either.
+- Every write is one transaction: a crash mid-save leaves every earlier version as it was.
+- Concurrent saves to one scenario all land: version numbers are assigned under a lock (SQLite:
+  BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the scenario row), the primary key
+  (scenario_id, version) refuses duplicates, and a transient conflict is retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import secrets as _secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from .model import Scenario
+from .snapshots import ScenarioError, dump_scenario, parse_scenario, read_yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE_PATH = PROJECT_DIR / "scenarios.sqlite"
+SCHEMA_VERSION = 1
+MAX_AUTHOR = 200
+MAX_MESSAGE = 10_000
+_RETRIES = 20  # transient conflicts (a busy SQLite file, a PostgreSQL deadlock) before giving up
+
+
+class StoreError(Exception):
+    """Something the user can read and act on: the message says what went wrong."""
+
+
+class LockedError(StoreError):
+    """The version (or a version of the scenario) is signed off and cannot be changed."""
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    id: str
+    name: str
+    created_at: datetime
+    latest_version: int
+    locked_versions: tuple[int, ...]
+    forked_from: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    scenario_id: str
+    version: int
+    author: str
+    message: str
+    created_at: datetime
+    sha256: str
+    locked: bool
+    locked_by: str | None
+    locked_at: datetime | None
+
+
+# --- where the store is ---------------------------------------------------------------------
+
+
+def database_url(secrets: Mapping | None = None, environ: Mapping[str, str] = os.environ) -> str:
+    """The store's SQLAlchemy URL.
+
+    TOC_DATABASE_URL wins, then secrets["database_url"] (.streamlit/secrets.toml), then a SQLite
+    file named by TOC_STORE_PATH or secrets["store_path"], else DEFAULT_SQLITE_PATH. A relative
+    store path is taken from the project folder, not the working directory, so the app finds the
+    same file however it was started.
+    """
+    url = environ.get("TOC_DATABASE_URL") or _secret(secrets, "database_url")
+    if url:
+        return _normalise_url(str(url).strip())
+    path = environ.get("TOC_STORE_PATH") or _secret(secrets, "store_path")
+    if path:
+        p = Path(str(path).strip()).expanduser()
+        return f"sqlite:///{p if p.is_absolute() else PROJECT_DIR / p}"
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _secret(secrets: Mapping | None, key: str) -> Any:
+    if secrets is None:
+        return None
+    try:
+        return secrets.get(key)
+    except FileNotFoundError:  # st.secrets with no secrets.toml raises this on access
+        return None
+
+
+def _normalise_url(url: str) -> str:
+    # "postgres://" (as many hosts write it) and a bare "postgresql://" would pick psycopg2,
+    # which is not installed; psycopg 3 is.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+metadata = MetaData()
+
+# Table names carry a prefix so the store can share a PostgreSQL database with other things.
+meta_table = Table(
+    "toc_store_meta",
+    metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+scenarios_table = Table(
+    "toc_scenarios",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # No foreign key: the source may be deleted later and the fork keeps the record of where it came from.
+    Column("forked_from_id", String(64), nullable=True),
+    Column("forked_from_version", Integer, nullable=True),
+)
+
+versions_table = Table(
+    "toc_versions",
+    metadata,
+    Column("scenario_id", String(64), ForeignKey("toc_scenarios.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(MAX_AUTHOR), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("based_on", Integer, nullable=True),  # the version the editor started from, for the record
+    Column("snapshot", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("locked", Boolean, nullable=False, default=False),
+    Column("locked_by", String(MAX_AUTHOR), nullable=True),
+    Column("locked_at", DateTime(timezone=True), nullable=True),
+    # The primary key is the UNIQUE(scenario_id, version) that makes a lost version impossible.
+    PrimaryKeyConstraint("scenario_id", "version", name="toc_versions_pk"),
+    CheckConstraint("version >= 1", name="toc_versions_positive"),
+)
+
+_CONTENT_COLUMNS = "scenario_id, version, author, message, created_at, based_on, snapshot, sha256"
+_CHANGED = "a saved version cannot be changed; save a new version instead"
+_DELETE_LOCKED = "a signed-off (locked) version cannot be deleted"
+
+# The database itself refuses to rewrite a saved version or delete a locked one.
+for _statement in (
+    f"CREATE TRIGGER toc_versions_immutable BEFORE UPDATE OF {_CONTENT_COLUMNS} ON toc_versions "
+    f"BEGIN SELECT RAISE(ABORT, '{_CHANGED}'); END",
+    "CREATE TRIGGER toc_versions_locked_delete BEFORE DELETE ON toc_versions WHEN OLD.locked "
+    f"BEGIN SELECT RAISE(ABORT, '{_DELETE_LOCKED}'); END",
+):
+    event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
+for _statement in (
+    "CREATE OR REPLACE FUNCTION toc_refuse_version_change() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+    f"BEGIN IF TG_OP = 'DELETE' THEN RAISE EXCEPTION '{_DELETE_LOCKED}'; END IF; "
+    f"RAISE EXCEPTION '{_CHANGED}'; END $body$",
+    f"CREATE TRIGGER toc_versions_immutable BEFORE UPDATE OF {_CONTENT_COLUMNS} ON toc_versions "
+    "FOR EACH ROW EXECUTE FUNCTION toc_refuse_version_change()",
+    "CREATE TRIGGER toc_versions_locked_delete BEFORE DELETE ON toc_versions "
+    "FOR EACH ROW WHEN (OLD.locked) EXECUTE FUNCTION toc_refuse_version_change()",
+):
+    event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+_PG_CREATE_LOCK = 0x70C5_7011  # advisory lock key: one process creates the tables, the others wait
+
+
+# --- the store ------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Store:
+    """Saved scenarios and their versions. Safe to share between threads and processes."""
+
+    def __init__(self, url: str | None = None):
+        self.url = _normalise_url(url) if url else database_url()
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError:
+            raise StoreError(f"'{self.url}' is not a database URL (e.g. sqlite:///scenarios.sqlite)") from None
+        self._where = parsed.render_as_string(hide_password=True)
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        try:
+            self._engine = self._make_engine(parsed)
+        except (ArgumentError, ImportError) as exc:
+            raise StoreError(f"cannot use the scenario store at {self._where}: {exc}") from None
+        self._write(self._create_tables)
+
+    def _make_engine(self, url) -> Engine:
+        if not self._sqlite:
+            return create_engine(url, pool_pre_ping=True)
+        memory = url.database in (None, "", ":memory:")
+        if memory:  # one shared connection, or each connection would see its own empty database
+            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # timeout is SQLite's busy timeout: wait this long for another writer before "database is locked".
+            engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # Take transaction control from the sqlite3 module (which would not BEGIN before a SELECT
+            # or CREATE); _on_begin emits BEGIN itself.
+            dbapi_connection.isolation_level = None
+            cur = dbapi_connection.cursor()
+            if not memory:
+                cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cur.execute("PRAGMA synchronous=FULL")  # a committed version survives a power cut, not just a crash
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # A write takes SQLite's write lock at BEGIN, so reading the next version number and
+            # inserting it cannot interleave with another writer.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("toc_write") else "BEGIN")
+
+        return engine
+
+    def close(self) -> None:
+        """Release the connections (the store can still be used; it reconnects)."""
+        self._engine.dispose()
+
+    # --- transactions ---
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run work in one write transaction, retrying transient conflicts; errors become StoreError."""
+        for attempt in range(_RETRIES):
+            try:
+                with self._engine.connect() as conn:
+                    conn.execution_options(toc_write=True)
+                    with conn.begin():
+                        return work(conn)
+            except DBAPIError as exc:
+                if not _transient(exc) or attempt == _RETRIES - 1:
+                    raise self._store_error(exc) from None
+            except SQLAlchemyError as exc:
+                raise self._store_error(exc) from None
+            time.sleep(min(0.5, 0.005 * 2**attempt) * random.random())
+        raise AssertionError("unreachable")
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                return work(conn)
+        except SQLAlchemyError as exc:
+            raise self._store_error(exc) from None
+
+    def _store_error(self, exc: SQLAlchemyError) -> StoreError:
+        text_ = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if _CHANGED in text_ or _DELETE_LOCKED in text_:
+            return LockedError(text_)
+        if isinstance(exc, OperationalError):
+            return StoreError(f"cannot reach the scenario store at {self._where}: {text_}")
+        return StoreError(f"the scenario store at {self._where} refused the change: {text_}")
+
+    def _create_tables(self, conn: Connection) -> None:
+        if not self._sqlite:
+            # DDL is transactional in PostgreSQL; the advisory lock stops two first-time starts racing.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CREATE_LOCK})
+        metadata.create_all(conn, checkfirst=True)
+        found = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+        if found is None:
+            conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        elif int(found) > SCHEMA_VERSION:
+            raise StoreError(
+                f"the scenario store at {self._where} was made by a newer version of this app "
+                f"(store format {found}); update the app to open it"
+            )
+
+    # --- saving ---
+
+    def save(
+        self,
+        sc: Scenario,
+        author: str,
+        message: str,
+        scenario_id: str | None = None,
+        based_on: int | None = None,
+    ) -> VersionInfo:
+        """Save sc as the next version of scenario_id (a new scenario when None).
+
+        If based_on names a locked version, the edit is saved as version 1 of a new scenario forked
+        from it instead; the returned VersionInfo carries the new scenario_id.
+        """
+        author, message = _check_author(author), _check_message(message)
+        snapshot, digest = _canonical(sc)
+        if scenario_id is None:
+            return self._write(lambda conn: self._new_scenario(conn, sc.name, snapshot, digest, author, message))
+
+        def work(conn: Connection) -> VersionInfo:
+            self._lock_scenario(conn, scenario_id)
+            if based_on is not None:
+                base = self._version_row(conn, scenario_id, based_on)
+                if base.locked:  # editing a signed-off version forks it
+                    return self._new_scenario(
+                        conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, based_on)
+                    )
+            return self._append(conn, scenario_id, sc.name, snapshot, digest, author, message, based_on)
+
+        return self._write(work)
+
+    def fork(self, scenario_id: str, version: int, author: str, name: str | None = None) -> VersionInfo:
+        """A new scenario whose version 1 is a copy of the given version (renamed if name is given)."""
+        author = _check_author(author)
+
+        def work(conn: Connection) -> VersionInfo:
+            row = self._version_row(conn, scenario_id, version)
+            source_name = self._scenario_row(conn, scenario_id).name
+            snapshot, digest = row.snapshot, row.sha256
+            sc = self._verified(row, source_name)
+            if name is not None and name != sc.name:
+                try:
+                    sc = parse_scenario({**read_yaml(snapshot), "name": name})
+                except ScenarioError as exc:
+                    raise StoreError(f"cannot use that name: {exc}") from None
+                snapshot, digest = _canonical(sc)
+            message = f"Forked from '{source_name}' version {version}"
+            return self._new_scenario(
+                conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, version)
+            )
+
+        return self._write(work)
+
+    def _new_scenario(
+        self,
+        conn: Connection,
+        name: str,
+        snapshot: str,
+        digest: str,
+        author: str,
+        message: str,
+        forked_from: tuple[str, int] | None = None,
+    ) -> VersionInfo:
+        now = _now()
+        # A random suffix makes a collision practically impossible; the primary key would refuse one anyway.
+        new_id = f"{_slug(name)}-{_secrets.token_hex(4)}"
+        conn.execute(
+            scenarios_table.insert().values(
+                id=new_id,
+                name=name,
+                created_at=now,
+                forked_from_id=forked_from[0] if forked_from else None,
+                forked_from_version=forked_from[1] if forked_from else None,
+            )
+        )
+        return self._insert_version(conn, new_id, 1, snapshot, digest, author, message, None, now)
+
+    def _append(
+        self,
+        conn: Connection,
+        scenario_id: str,
+        name: str,
+        snapshot: str,
+        digest: str,
+        author: str,
+        message: str,
+        based_on: int | None,
+    ) -> VersionInfo:
+        # The scenario row is locked by now, so no other save can take this number meanwhile.
+        latest = conn.execute(
+            select(func.max(versions_table.c.version)).where(versions_table.c.scenario_id == scenario_id)
+        ).scalar()
+        conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=name))
+        return self._insert_version(
+            conn, scenario_id, (latest or 0) + 1, snapshot, digest, author, message, based_on, _now()
+        )
+
+    def _insert_version(
+        self,
+        conn: Connection,
+        scenario_id: str,
+        version: int,
+        snapshot: str,
+        digest: str,
+        author: str,
+        message: str,
+        based_on: int | None,
+        now: datetime,
+    ) -> VersionInfo:
+        values = dict(
+            scenario_id=scenario_id,
+            version=version,
+            author=author,
+            message=message,
+            created_at=now,
+            based_on=based_on,
+            snapshot=snapshot,
+            sha256=digest,
+            locked=False,
+            locked_by=None,
+            locked_at=None,
+        )
+        conn.execute(versions_table.insert().values(**values))
+        return _version_info(values)
+
+    # --- signing off ---
+
+    def lock(self, scenario_id: str, version: int, author: str) -> VersionInfo:
+        """Sign a version off: from now on it cannot be deleted, and an edit of it forks."""
+        author = _check_author(author)
+
+        def work(conn: Connection) -> VersionInfo:
+            self._lock_scenario(conn, scenario_id)
+            row = self._version_row(conn, scenario_id, version)
+            if row.locked:  # already signed off: keep who signed it and when
+                return _version_info(row._mapping)
+            self._set_lock(conn, scenario_id, version, True, author, _now())
+            return _version_info(self._version_row(conn, scenario_id, version)._mapping)
+
+        return self._write(work)
+
+    def unlock(self, scenario_id: str, version: int, author: str) -> VersionInfo:
+        """Withdraw the sign-off. The content of the version is unchanged either way."""
+        _check_author(author)
+
+        def work(conn: Connection) -> VersionInfo:
+            self._lock_scenario(conn, scenario_id)
+            row = self._version_row(conn, scenario_id, version)
+            if row.locked:
+                self._set_lock(conn, scenario_id, version, False, None, None)
+            return _version_info(self._version_row(conn, scenario_id, version)._mapping)
+
+        return self._write(work)
+
+    def _set_lock(self, conn, scenario_id, version, locked, by, at) -> None:
+        # The only UPDATE of a version there is: the sign-off columns, never the content.
+        conn.execute(
+            versions_table.update()
+            .where((versions_table.c.scenario_id == scenario_id) & (versions_table.c.version == version))
+            .values(locked=locked, locked_by=by, locked_at=at)
+        )
+
+    # --- deleting ---
+
+    def delete_scenario(self, scenario_id: str, confirm_name: str) -> None:
+        """Delete a scenario and all its versions: only when confirm_name is its name and nothing is signed off."""
+
+        def work(conn: Connection) -> None:
+            name = self._lock_scenario(conn, scenario_id).name
+            if confirm_name != name:
+                raise StoreError(f"to delete '{name}', type its name exactly; nothing was deleted")
+            locked = self._locked_versions(conn, scenario_id)
+            if locked:
+                listed = ", ".join(str(v) for v in locked)
+                raise LockedError(
+                    f"'{name}' has signed-off (locked) versions ({listed}); unlock them first. Nothing was deleted"
+                )
+            conn.execute(versions_table.delete().where(versions_table.c.scenario_id == scenario_id))
+            conn.execute(scenarios_table.delete().where(scenarios_table.c.id == scenario_id))
+
+        self._write(work)
+
+    # --- reading ---
+
+    def list_scenarios(self) -> list[ScenarioInfo]:
+        """Every scenario, the most recently saved first."""
+        v = versions_table.c
+
+        def work(conn: Connection) -> list[ScenarioInfo]:
+            latest = (
+                select(v.scenario_id, func.max(v.version).label("latest"), func.max(v.created_at).label("saved"))
+                .group_by(v.scenario_id)
+                .subquery()
+            )
+            rows = conn.execute(
+                select(scenarios_table, latest.c.latest, latest.c.saved)
+                .join(latest, latest.c.scenario_id == scenarios_table.c.id)
+                .order_by(latest.c.saved.desc(), scenarios_table.c.name, scenarios_table.c.id)
+            ).all()
+            locks: dict[str, list[int]] = {}
+            for sid, version in conn.execute(select(v.scenario_id, v.version).where(v.locked).order_by(v.version)):
+                locks.setdefault(sid, []).append(version)
+            return [
+                ScenarioInfo(
+                    id=r.id,
+                    name=r.name,
+                    created_at=_utc(r.created_at),
+                    latest_version=r.latest,
+                    locked_versions=tuple(locks.get(r.id, ())),
+                    forked_from=(r.forked_from_id, r.forked_from_version) if r.forked_from_id else None,
+                )
+                for r in rows
+            ]
+
+        return self._read(work)
+
+    def versions(self, scenario_id: str) -> list[VersionInfo]:
+        """The versions of a scenario, newest first."""
+        v = versions_table.c
+        columns = [c for c in versions_table.c if c.name not in ("snapshot", "based_on")]
+
+        def work(conn: Connection) -> list[VersionInfo]:
+            self._scenario_row(conn, scenario_id)
+            rows = conn.execute(select(*columns).where(v.scenario_id == scenario_id).order_by(v.version.desc()))
+            return [_version_info(r._mapping) for r in rows]
+
+        return self._read(work)
+
+    def load(self, scenario_id: str, version: int | None = None) -> Scenario:
+        """The scenario as saved (the latest version if version is None), checked against its SHA-256."""
+
+        def work(conn: Connection) -> Scenario:
+            row, name = self._stored(conn, scenario_id, version)
+            return self._verified(row, name)
+
+        return self._read(work)
+
+    def snapshot_text(self, scenario_id: str, version: int | None = None) -> str:
+        """The stored canonical YAML of a version (the latest if version is None), checked against its SHA-256."""
+
+        def work(conn: Connection) -> str:
+            row, name = self._stored(conn, scenario_id, version)
+            _check_digest(row, name)
+            return row.snapshot
+
+        return self._read(work)
+
+    # --- helpers (inside a transaction) ---
+
+    def _scenario_row(self, conn: Connection, scenario_id: str, for_update: bool = False):
+        query = select(scenarios_table).where(scenarios_table.c.id == scenario_id)
+        if for_update:
+            query = query.with_for_update()  # PostgreSQL row lock; SQLite is already locked by BEGIN IMMEDIATE
+        row = conn.execute(query).first()
+        if row is None:
+            raise StoreError(f"there is no saved scenario '{scenario_id}' (it may have been deleted)")
+        return row
+
+    def _lock_scenario(self, conn: Connection, scenario_id: str):
+        return self._scenario_row(conn, scenario_id, for_update=True)
+
+    def _version_row(self, conn: Connection, scenario_id: str, version: int):
+        v = versions_table.c
+        query = select(versions_table).where((v.scenario_id == scenario_id) & (v.version == version))
+        row = conn.execute(query).first()
+        if row is None:
+            name = self._scenario_row(conn, scenario_id).name
+            raise StoreError(f"'{name}' has no version {version}")
+        return row
+
+    def _stored(self, conn: Connection, scenario_id: str, version: int | None):
+        name = self._scenario_row(conn, scenario_id).name
+        if version is None:
+            v = versions_table.c
+            row = conn.execute(
+                select(versions_table).where(v.scenario_id == scenario_id).order_by(v.version.desc()).limit(1)
+            ).first()
+            if row is None:
+                raise StoreError(f"'{name}' has no saved versions")
+            return row, name
+        return self._version_row(conn, scenario_id, version), name
+
+    def _verified(self, row, name: str) -> Scenario:
+        _check_digest(row, name)
+        try:
+            return parse_scenario(read_yaml(row.snapshot))
+        except ScenarioError as exc:
+            raise StoreError(f"version {row.version} of '{name}' cannot be read: {exc.lines()[0]}") from None
+
+    def _locked_versions(self, conn: Connection, scenario_id: str) -> list[int]:
+        v = versions_table.c
+        return list(
+            conn.execute(select(v.version).where((v.scenario_id == scenario_id) & v.locked).order_by(v.version))
+            .scalars()
+            .all()
+        )
+
+
+# --- small pieces ---------------------------------------------------------------------------
+
+
+def _canonical(sc: Scenario) -> tuple[str, str]:
+    """The snapshot text to store and its SHA-256, after checking it reopens as the same scenario."""
+    snapshot = dump_scenario(sc)
+    try:
+        back = parse_scenario(read_yaml(snapshot))
+    except ScenarioError as exc:
+        raise StoreError(f"the scenario cannot be saved until it is valid: {exc.lines()[0]}") from None
+    if back != sc:
+        raise StoreError("the scenario would not reopen exactly as it is; it was not saved")
+    return snapshot, hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
+
+
+def _check_digest(row, name: str) -> None:
+    if hashlib.sha256(row.snapshot.encode("utf-8")).hexdigest() != row.sha256:
+        raise StoreError(
+            f"version {row.version} of '{name}' is damaged: its content does not match the fingerprint "
+            "(SHA-256) recorded when it was saved"
+        )
+
+
+def _check_author(author: str) -> str:
+    author = (author or "").strip()
+    if not author:
+        raise StoreError("say who is saving (author): every version records its author")
+    if len(author) > MAX_AUTHOR:
+        raise StoreError(f"the author's name is too long (at most {MAX_AUTHOR} characters)")
+    return author
+
+
+def _check_message(message: str) -> str:
+    message = message or ""
+    if len(message) > MAX_MESSAGE:
+        raise StoreError(f"the message is too long (at most {MAX_MESSAGE} characters)")
+    return message
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "scenario"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes (we only ever write UTC); PostgreSQL aware ones in the session's zone.
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _version_info(m: Mapping[str, Any]) -> VersionInfo:
+    return VersionInfo(
+        scenario_id=m["scenario_id"],
+        version=m["version"],
+        author=m["author"],
+        message=m["message"],
+        created_at=_utc(m["created_at"]),
+        sha256=m["sha256"],
+        locked=bool(m["locked"]),
+        locked_by=m["locked_by"],
+        locked_at=_utc(m["locked_at"]),
+    )
+
+
+def _transient(exc: DBAPIError) -> bool:
+    """A conflict another attempt would get past: a busy SQLite file, a PostgreSQL deadlock or duplicate key."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in ("40001", "40P01", "23505"):  # serialization failure, deadlock, unique violation
+        return True
+    message = str(orig).lower()
+    if isinstance(exc, OperationalError) and ("locked" in message or "busy" in message):
+        return True
+    return isinstance(exc, IntegrityError) and "unique constraint failed" in message
