@@ -1,30 +1,25 @@
 """Theory of change to business case: the Streamlit entry point."""
 
 import logging
-from pathlib import Path
 
 import streamlit as st
-
-PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def main() -> None:
     st.set_page_config(page_title="Theory of change to business case", page_icon=":material/insights:", layout="wide")
+    from components.auth import gate
+    from components.navigation import navigation
+    from components.presenter import PRESENTER
     from components.state import scenario
 
+    gate()  # sign-in on: only the form until someone signs in (it stops the run); off: nothing
     scenario()  # loads the bundled example on first visit
-    steps = [
-        st.Page(PAGES / "1_programme.py", title="Programme", icon=":material/account_balance:", default=True),
-        st.Page(PAGES / "2_needs.py", title="Needs", icon=":material/diversity_3:"),
-        st.Page(PAGES / "3_activities.py", title="Activities", icon=":material/construction:"),
-        st.Page(PAGES / "4_outcomes.py", title="Outcomes", icon=":material/flag:"),
-        st.Page(PAGES / "5_impact.py", title="Impact", icon=":material/eco:"),
-        st.Page(PAGES / "6_business_case.py", title="Business case", icon=":material/bar_chart:"),
-        st.Page(PAGES / "7_contract.py", title="Outcomes contract", icon=":material/handshake:"),
-        st.Page(PAGES / "8_risk_share.py", title="Risk share", icon=":material/balance:"),
-        st.Page(PAGES / "9_uncertainty.py", title="Uncertainty", icon=":material/casino:"),
-    ]
-    nav = st.navigation({"Theory of change": steps[:5], "The case": steps[5:]})
+    nav = navigation()
+    st.sidebar.toggle(
+        "Presenter mode",
+        key=PRESENTER,
+        help="For the room's screen: hides the editors and shows the map and the key figures large.",
+    )
     st.sidebar.caption(f"Scenario: **{scenario().name}**")
     try:
         nav.run()

@@ -18,6 +18,7 @@ from logic import editing as ed
 from logic.model import BENEFIT_TYPES, STRENGTHS
 from logic.toc import PREVIOUS_STAGE
 
+from .auth import can_edit
 from .state import clear_problems, document, show_problems, try_apply, version
 
 cc = st.column_config
@@ -40,15 +41,18 @@ def table_editor(
     disabled: list[str] | None = None,
 ) -> None:
     key = f"{area}-{version()}"
+    read_only = not can_edit()
     edited = st.data_editor(
         df,
         key=key,
         column_config=columns,
-        num_rows="dynamic" if dynamic else "fixed",
+        num_rows="dynamic" if dynamic and not read_only else "fixed",
         hide_index=True,
         width="stretch",
-        disabled=disabled or False,
+        disabled=True if read_only else (disabled or False),
     )
+    if read_only:
+        return
     if _edited(key):
         try_apply(area, lambda: apply(edited))
     else:

@@ -1,14 +1,43 @@
-"""The theory-of-change drawing (DOT rendered in the browser)."""
+"""The theory-of-change drawing (DOT rendered in the browser), with a pathway focus."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from logic import Scenario
-from logic.toc import graph_warnings, to_dot
+from logic.toc import graph_warnings, pathway, to_dot
+
+WHOLE_MAP = ""
+FOCUS = "focus"  # the chosen outcome or impact, kept across pages
 
 
-def toc_graph(sc: Scenario, highlight: str | None = None, height: int | None = None) -> None:
-    st.graphviz_chart(to_dot(sc, highlight=highlight), width="stretch")
+def _remember_focus() -> None:
+    st.session_state[FOCUS] = st.session_state[f"{FOCUS}-widget"]
+
+
+def pathway_focus(sc: Scenario) -> set[str] | None:
+    """A select to show only the chain that leads to one outcome or impact."""
+    labels = {n.id: n.label for n in sc.nodes if n.stage in ("outcome", "impact")}
+    options = [WHOLE_MAP, *labels]
+    current = st.session_state.get(FOCUS, WHOLE_MAP)
+    if current not in options:  # the node was removed or renamed
+        current = WHOLE_MAP
+    st.session_state[f"{FOCUS}-widget"] = current
+    chosen = st.selectbox(
+        "Focus on a pathway",
+        options,
+        format_func=lambda i: "The whole map" if i == WHOLE_MAP else labels[i],
+        key=f"{FOCUS}-widget",
+        on_change=_remember_focus,
+        help="Pick an outcome or impact to see only the needs, activities and outcomes that lead to it.",
+    )
+    return None if chosen == WHOLE_MAP else pathway(sc, chosen)
+
+
+def toc_graph(sc: Scenario, highlight: str | None = None, large: bool = False) -> None:
+    focus = pathway_focus(sc)
+    st.graphviz_chart(to_dot(sc, highlight=highlight, focus=focus), width="stretch", height=640 if large else "content")
+    if focus is not None:
+        st.caption(f"Showing {len(focus)} of {len(sc.nodes)} boxes: the pathway to the chosen outcome or impact.")
     for w in graph_warnings(sc):
         st.caption(f":material/warning: {w}")

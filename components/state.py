@@ -9,8 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from logic import DEFAULT_EXAMPLE, Evaluation, Scenario, ScenarioError, evaluate, load_scenario, parse_scenario
+from logic.assumptions_log import log_entries, with_entries
 from logic.editing import EditError
 from logic.editing import document as as_document
+
+from .auth import can_edit, current_user
 
 SCENARIO = "scenario"
 VERSION = "scenario_version"
@@ -60,6 +63,9 @@ def try_apply(area: str, build) -> bool:
     figure reflects the change.
     """
     problems = st.session_state.setdefault(PROBLEMS, {})
+    if not can_edit():  # the backstop: a viewer's change is never applied, whichever widget sent it
+        problems[area] = ["You can look but not change: sign in as an editor to edit this scenario."]
+        return False
     try:
         new = parse_scenario(build())
     except (ScenarioError, EditError) as exc:
@@ -69,10 +75,16 @@ def try_apply(area: str, build) -> bool:
         problems[area] = [f"That change could not be applied: {exc}"]
         return False
     problems.pop(area, None)
-    if new != scenario():
-        set_scenario(new)
+    old = scenario()
+    if new != old:
+        set_scenario(with_entries(new, log_entries(old, new, by=_user_name())))
         st.rerun()
     return True
+
+
+def _user_name() -> str | None:
+    user = current_user()
+    return user.name if user else None
 
 
 def clear_problems(area: str) -> None:

@@ -1,4 +1,4 @@
-"""The frame every step page shares: prompt, key figures, graph, editors."""
+"""The frame every step page shares: prompt, key figures, graph, completeness, editors, Back / Next."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ from pathlib import Path
 
 import streamlit as st
 
+from logic.completeness import completeness
 from logic.toc import PREVIOUS_STAGE, STAGE_TITLES
 
 from . import editors
+from .auth import can_edit
 from .graph import toc_graph
 from .kpi import kpi_strip
+from .navigation import back_next
+from .presenter import presenter_style, presenting
 from .state import scenario
+from .unit_costs import unit_cost_library
 
 TXT = Path(__file__).resolve().parent.parent / "txt"
+STAGE_FILES = {"need": "2_needs.py", "activity": "3_activities.py", "outcome": "4_outcomes.py", "impact": "5_impact.py"}
 
 
 def prompt(name: str) -> None:
@@ -23,12 +29,30 @@ def prompt(name: str) -> None:
         st.markdown(path.read_text(encoding="utf-8"))
 
 
+def still_to_decide(sc, stage: str | None = None) -> None:
+    """The completeness check: gaps on this page (or everywhere when stage is None)."""
+    gaps = [g for g in completeness(sc) if stage is None or g.stage == stage]
+    if not gaps:
+        st.success("Nothing left to decide here: every box is linked and described.", icon=":material/check_circle:")
+        return
+    title = f"Still to decide ({len(gaps)})"
+    with st.expander(title, expanded=len(gaps) <= 4, icon=":material/checklist:"):
+        for gap in gaps:
+            where = "" if stage else f"**{STAGE_TITLES[gap.stage]}:** "
+            st.markdown(f"- {where}{gap.message}")
+
+
 def stage_page(stage: str) -> None:
     sc = scenario()
+    presenter_style()
     st.title(STAGE_TITLES[stage])
     prompt(stage)
     kpi_strip()
-    toc_graph(sc, highlight=stage)
+    toc_graph(sc, highlight=stage, large=presenting())
+    if presenting():
+        back_next(STAGE_FILES[stage])
+        return
+    still_to_decide(sc, stage)
     st.subheader(f"{STAGE_TITLES[stage]}: edit, add or remove")
     st.caption("Click a cell to edit; use the + below the table to add a row and the bin to remove selected rows.")
     editors.nodes_editor(sc, stage)
@@ -38,7 +62,11 @@ def stage_page(stage: str) -> None:
     if stage == "outcome":
         st.subheader("What each extra outcome is worth, and to whom")
         editors.benefits_editor(sc)
+        if can_edit():
+            with st.expander("Find a value in the GMCA unit-cost library", icon=":material/search:"):
+                unit_cost_library(sc)
     if stage in PREVIOUS_STAGE:
         names = " or ".join(STAGE_TITLES[s].lower() for s in PREVIOUS_STAGE[stage])
         st.subheader(f"Links from {names}")
         editors.links_editor(sc, stage)
+    back_next(STAGE_FILES[stage])

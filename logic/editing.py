@@ -75,11 +75,15 @@ def _blank(value: Any) -> bool:
         return False
 
 
+# Free text is kept exactly as typed (a trailing newline in notes is not an edit); codes are trimmed.
+FREE_TEXT = {"label", "notes", "indicator", "data_source", "assumption", "evidence", "item", "name", "description"}
+
+
 def _clean(value: Any, name: str) -> Any:
     """Table cell -> YAML value: numpy scalars to Python, whole numbers to int where the schema wants int."""
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, str):
+    if isinstance(value, str) and name not in FREE_TEXT:
         value = value.strip()
     if name in INT_FIELDS and isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -192,11 +196,8 @@ def apply_links_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
     doc = copy.deepcopy(doc)
     stage_of = {n["id"]: n["stage"] for n in doc["nodes"]}
     previous = PREVIOUS_STAGE.get(stage, ())
-    keep = [
-        e
-        for e in doc.get("edges", [])
-        if not (stage_of.get(e["target"]) == stage and stage_of.get(e["source"]) in previous)
-    ]
+    edges = doc.get("edges", [])
+    in_table = [stage_of.get(e["target"]) == stage and stage_of.get(e["source"]) in previous for e in edges]
     problems = []
     new = []
     for i, cells in enumerate(_rows(df, LINK_COLUMNS)):
@@ -207,7 +208,11 @@ def apply_links_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
         new.append(cells)
     if problems:
         raise EditError(problems)
-    doc["edges"] = keep + new
+    # The table's rows go back into the slots its links came from, so an unchanged table keeps the
+    # snapshot's order exactly; extra rows go at the end, removed rows leave their slot empty.
+    rows = iter(new)
+    merged = [next(rows, None) if mine else e for e, mine in zip(edges, in_table)]
+    doc["edges"] = [e for e in merged if e is not None] + list(rows)
     return doc
 
 

@@ -180,6 +180,17 @@ class Uncertainty(_Model):
     parameters: list[UncertainParameter] = Field(default_factory=list)
 
 
+class LogEntry(_Model):
+    """One edit in the assumptions log: what changed, from what, to what, when and by whom."""
+
+    when: Annotated[str, Field(strict=True, max_length=40)]
+    what: Text
+    path: Text | None = None
+    before: Text | None = None
+    after: Text | None = None
+    by: Text | None = None
+
+
 class Scenario(_Model):
     format: Literal["toc-business-case/1"]
     name: Annotated[str, Field(strict=True, min_length=1, max_length=500)]
@@ -191,6 +202,8 @@ class Scenario(_Model):
     edges: list[Edge] = Field(default_factory=list)
     contract: Contract = Field(default_factory=Contract)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    # The assumptions log travels with the snapshot; it never changes a figure.
+    log: list[LogEntry] = Field(default_factory=list)
 
     # Convenience views used across logic/ ------------------------------
     def nodes_of(self, stage: str) -> list[Node]:

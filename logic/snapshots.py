@@ -414,6 +414,8 @@ def scenario_to_dict(sc: Scenario) -> dict:
     doc["nodes"] = [
         {k: v for k, v in node.items() if not (k in _NODE_DEFAULTS and v == _NODE_DEFAULTS[k])} for node in doc["nodes"]
     ]
+    if not doc.get("log"):
+        doc.pop("log", None)
     return doc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .model import STAGES, Problem, Scenario
+from .model import Problem, Scenario
 
 ALLOWED_EDGES = {("need", "activity"), ("activity", "outcome"), ("outcome", "outcome"), ("outcome", "impact")}
 # The stage each stage's nodes link back to, for the editors.
@@ -97,42 +97,74 @@ def _dot_text(text: str, width: int = 26) -> str:
 
 
 def to_dot(sc: Scenario, highlight: str | None = None, focus: set[str] | None = None) -> str:
-    """DOT source: left to right, one cluster per stage; `highlight` is a stage to emphasise."""
+    """DOT source: left to right, one cluster per stage; `highlight` is a stage to emphasise.
+
+    The accountability line is a box around the activities and the outcomes the
+    programme answers for (accountable: true); outcomes it only contributes to
+    sit outside it, beside the impact.
+    """
+    shown = [n for n in sc.nodes if focus is None or n.id in focus]
     lines = [
         "digraph toc {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.7, fontname="Helvetica"];',
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.7, fontname="Helvetica", newrank=true];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.12,0.06"];',
         '  edge [color="#666666", arrowsize=0.7];',
     ]
-    for stage in STAGES:
-        nodes = [n for n in sc.nodes if n.stage == stage and (focus is None or n.id in focus)]
-        on = highlight is None or highlight == stage
-        lines.append(f"  subgraph cluster_{stage} {{")
-        lines.append(
-            f'    label="{STAGE_TITLES[stage]}"; fontsize=13; fontname="Helvetica-Bold"; '
-            f'style="rounded{",filled" if highlight == stage else ""}"; color="{STAGE_BORDERS[stage] if on else "#cccccc"}"; '
-            f'fillcolor="#fffbe6";'
-        )
-        for n in nodes:
-            fill = STAGE_COLOURS[stage] if on else "#f2f2f2"
-            border = STAGE_BORDERS[stage] if on else "#bbbbbb"
-            font = "#000000" if on else "#777777"
-            pen = 2 if highlight == stage else 1
-            lines.append(
-                f'    "{_id(n.id)}" [label="{_dot_text(n.label)}", fillcolor="{fill}", color="{border}", '
-                f'fontcolor="{font}", penwidth={pen}];'
-            )
-        if not nodes:
-            lines.append(
-                f'    "__empty_{stage}" [label="(none yet)", style="dashed", fontcolor="#999999", color="#cccccc"];'
-            )
-        lines.append("  }")
+    accountable = [n for n in shown if n.stage == "outcome" and n.accountable]
+    contributes = [n for n in shown if n.stage == "outcome" and not n.accountable]
+    lines += _cluster(sc, "need", STAGE_TITLES["need"], [n for n in shown if n.stage == "need"], highlight, "  ")
+    lines.append("  subgraph cluster_accountability {")
+    lines.append(
+        '    label="Accountability line: the programme answers for what is inside"; labeljust=l; fontsize=11; '
+        'fontcolor="#8a1c1c"; style="dashed,rounded"; color="#8a1c1c"; penwidth=1.6;'
+    )
+    lines += _cluster(sc, "activity", STAGE_TITLES["activity"], [n for n in shown if n.stage == "activity"], highlight)
+    title = "Outcomes it answers for" if contributes else STAGE_TITLES["outcome"]
+    lines += _cluster(sc, "outcome", title, accountable, highlight, empty=not contributes)
+    lines.append("  }")
+    if contributes:
+        lines += _cluster(sc, "outcome", "Outcomes it contributes to", contributes, highlight, "  ", suffix="_beyond")
+    lines += _cluster(sc, "impact", STAGE_TITLES["impact"], [n for n in shown if n.stage == "impact"], highlight, "  ")
     for e in sc.edges:
         if focus is not None and (e.source not in focus or e.target not in focus):
             continue
         lines.append(f'  "{_id(e.source)}" -> "{_id(e.target)}" [{STRENGTH_STYLE[e.strength]}];')
     lines.append("}")
     return "\n".join(lines)
+
+
+def _cluster(
+    sc: Scenario,
+    stage: str,
+    title: str,
+    nodes: list,
+    highlight: str | None,
+    indent: str = "    ",
+    suffix: str = "",
+    empty: bool = True,
+) -> list[str]:
+    on = highlight is None or highlight == stage
+    lines = [f"{indent}subgraph cluster_{stage}{suffix} {{"]
+    lines.append(
+        f'{indent}  label="{_dot_text(title, 40)}"; fontsize=13; fontname="Helvetica-Bold"; '
+        f'style="rounded{",filled" if highlight == stage else ""}"; color="{STAGE_BORDERS[stage] if on else "#cccccc"}"; '
+        f'fillcolor="#fffbe6";'
+    )
+    for n in nodes:
+        fill = STAGE_COLOURS[stage] if on else "#f2f2f2"
+        border = STAGE_BORDERS[stage] if on else "#bbbbbb"
+        font = "#000000" if on else "#777777"
+        pen = 2 if highlight == stage else 1
+        lines.append(
+            f'{indent}  "{_id(n.id)}" [label="{_dot_text(n.label)}", fillcolor="{fill}", color="{border}", '
+            f'fontcolor="{font}", penwidth={pen}];'
+        )
+    if not nodes and empty:
+        lines.append(
+            f'{indent}  "__empty_{stage}{suffix}" [label="(none yet)", style="dashed", fontcolor="#999999", color="#cccccc"];'
+        )
+    lines.append(f"{indent}}}")
+    return lines
 
 
 def _id(node_id: str) -> str:

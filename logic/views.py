@@ -472,3 +472,34 @@ def switching_inputs(ev: Evaluation) -> pd.DataFrame:
             row["Investor breaks even at"] = input_switching_value(c, path, "party:investor")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def log_table(sc) -> pd.DataFrame:
+    """The assumptions log, newest first, with readable column names."""
+    rows = [
+        {
+            "When (UTC)": e.when.replace("T", " ").rstrip("Z"),
+            "What changed": e.what,
+            "From": e.before if e.before is not None else "(none)",
+            "To": e.after if e.after is not None else "(none)",
+            "By": e.by or "",
+        }
+        for e in reversed(sc.log)
+    ]
+    return pd.DataFrame(rows, columns=["When (UTC)", "What changed", "From", "To", "By"])
+
+
+def stored_versions_table(versions) -> pd.DataFrame:
+    """A scenario's saved versions, newest first, for the history table."""
+    rows = [
+        {
+            "Version": v.version,
+            "Saved (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"),
+            "By": v.author,
+            "Message": v.message,
+            "Signed off": f"yes, by {v.locked_by}" if v.locked else "",
+            "SHA-256": v.sha256[:16] + "…",
+        }
+        for v in versions
+    ]
+    return pd.DataFrame(rows, columns=["Version", "Saved (UTC)", "By", "Message", "Signed off", "SHA-256"])

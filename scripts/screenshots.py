@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["", "needs", "activities", "outcomes", "impact", "business_case", "contract", "risk_share", "uncertainty"]
+PAGES = ["", "needs", "activities", "outcomes", "impact", "business_case", "contract", "risk_share", "uncertainty", "scenarios", "assumptions_log"]
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -13,15 +13,15 @@ from logic.report_text import compact_money
 
 PAGES = [
     "app.py",
-    "pages/1_programme.py",
-    "pages/2_needs.py",
-    "pages/3_activities.py",
-    "pages/4_outcomes.py",
-    "pages/5_impact.py",
-    "pages/6_business_case.py",
-    "pages/7_contract.py",
-    "pages/8_risk_share.py",
-    "pages/9_uncertainty.py",
+    "app_pages/1_programme.py",
+    "app_pages/2_needs.py",
+    "app_pages/3_activities.py",
+    "app_pages/4_outcomes.py",
+    "app_pages/5_impact.py",
+    "app_pages/6_business_case.py",
+    "app_pages/7_contract.py",
+    "app_pages/8_risk_share.py",
+    "app_pages/9_uncertainty.py",
 ]
 
 
@@ -46,7 +46,7 @@ def test_page_runs_without_exception(page):
 
 
 def test_key_figures_show_the_example():
-    at = run("pages/6_business_case.py")
+    at = run("app_pages/6_business_case.py")
     expected = evaluate(load_scenario(DEFAULT_EXAMPLE))["npv_fiscal"]
     assert npv_shown(at) == compact_money(expected)
 
@@ -58,7 +58,7 @@ def _edit(at: AppTest, area: str, edits: dict) -> AppTest:
 
 
 def test_editing_a_rate_on_the_outcomes_page_changes_the_npv():
-    at = run("pages/4_outcomes.py")
+    at = run("app_pages/4_outcomes.py")
     before = npv_shown(at)
     sc = at.session_state["scenario"]
     first = sc.outcomes[0]
@@ -78,7 +78,7 @@ def test_editing_a_rate_on_the_outcomes_page_changes_the_npv():
 
 
 def test_invalid_edit_shows_a_message_and_keeps_the_scenario():
-    at = run("pages/4_outcomes.py")
+    at = run("app_pages/4_outcomes.py")
     sc = at.session_state["scenario"]
     before = npv_shown(at)
     # Point a benefit at an agency that does not exist.
@@ -91,7 +91,7 @@ def test_invalid_edit_shows_a_message_and_keeps_the_scenario():
 
 
 def test_adding_a_need_with_a_link_shows_in_the_graph():
-    at = run("pages/2_needs.py")
+    at = run("app_pages/2_needs.py")
     v = at.session_state["scenario_version"]
     at.session_state[f"nodes-need-{v}"] = {
         "edited_rows": {},
@@ -106,7 +106,7 @@ def test_adding_a_need_with_a_link_shows_in_the_graph():
 
 
 def test_removing_a_need_removes_its_links():
-    at = run("pages/2_needs.py")
+    at = run("app_pages/2_needs.py")
     sc = at.session_state["scenario"]
     gone = sc.nodes_of("need")[0].id
     at = _edit(at, "nodes-need", {})
@@ -120,7 +120,7 @@ def test_removing_a_need_removes_its_links():
 
 
 def test_engagement_slider_changes_costs():
-    at = run("pages/1_programme.py")
+    at = run("app_pages/1_programme.py")
     before = next(m.value for m in at.metric if m.label == "PV of costs")
     at.slider[0].set_value(0.5).run()
     assert not at.exception
@@ -133,7 +133,7 @@ def _positions_table(at: AppTest):
 
 
 def test_moving_performance_changes_the_positions_shown():
-    at = run("pages/8_risk_share.py")
+    at = run("app_pages/8_risk_share.py")
     central = _positions_table(at).copy()
     at.slider(key="performance").set_value(0.5).run()
     assert not at.exception
@@ -151,7 +151,7 @@ def _parse_money(text: str) -> float:
 
 
 def test_contract_type_change_applies():
-    at = run("pages/7_contract.py")
+    at = run("app_pages/7_contract.py")
     v = at.session_state["scenario_version"]
     at.selectbox(key=f"ctype-{v}").set_value("payment_by_results").run()
     assert not at.exception
@@ -159,7 +159,7 @@ def test_contract_type_change_applies():
 
 
 def test_fair_share_button_sets_shares_from_cashable_benefits():
-    at = run("pages/7_contract.py")
+    at = run("app_pages/7_contract.py")
     v = at.session_state["scenario_version"]
     at.button(key=f"fair-{v}").click().run()
     assert not at.exception

@@ -4,8 +4,11 @@ import streamlit as st
 
 from components import contract
 from components.kpi import kpi_strip
+from components.navigation import back_next
+from components.presenter import presenter_style
 from components.step import prompt
 
+presenter_style()
 st.title("Risk share")
 prompt("risk_share")
 kpi_strip()
@@ -24,3 +27,4 @@ def performance_view() -> None:
 performance_view()
 st.subheader("Low, central and high performance")
 contract.risk_table()
+back_next("8_risk_share.py")

@@ -4,13 +4,17 @@ import streamlit as st
 
 from components import uncertainty
 from components.kpi import kpi_strip
+from components.navigation import back_next
+from components.presenter import presenter_style
 from components.state import scenario
 from components.step import prompt
 
 sc = scenario()
+presenter_style()
 st.title("Uncertainty")
 prompt("uncertainty")
 kpi_strip()
 st.subheader("Which inputs are uncertain, and how much")
 uncertainty.inputs_editor(sc)
 uncertainty.results(sc)
+back_next("9_uncertainty.py")

@@ -1,0 +1,29 @@
+"""Step: the programme - settings, agencies and cohort."""
+
+import streamlit as st
+
+from components import programme
+from components.graph import toc_graph
+from components.kpi import kpi_strip
+from components.navigation import back_next
+from components.presenter import presenter_style, presenting
+from components.state import scenario
+from components.step import prompt
+
+sc = scenario()
+presenter_style()
+st.title("Programme")
+prompt("programme")
+kpi_strip()
+if not presenting():
+    programme.settings_editor(sc)
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Organisations that pay or benefit")
+        programme.agencies_editor(sc)
+    with right:
+        st.subheader("People referred each year")
+        programme.intake_editor(sc)
+st.subheader("The theory of change")
+toc_graph(sc, large=presenting())
+back_next("1_programme.py")
