@@ -30,6 +30,7 @@ from .toc_svg import xml_text as esc
 # Charts are drawn at a fixed width: a page has no container for Vega's fit-width
 # autosize to measure, and 640 plus axis labels fits portrait A4 nearly 1:1.
 CHART_WIDTH = 640
+SHORT_TABLE = 10
 REPORT_AUTOSIZE = alt.AutoSizeParams(type="pad")
 SOURCE_LINE = "Source: GMCA Unit Cost Database v1.4 (GMCA Research Team, distributed by the Government Outcomes Lab)."
 TYPE_NAMES = {
@@ -70,13 +71,15 @@ table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.4em 0 
 th, td { border-bottom: 1px solid #d5d5d5; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eef3f8; font-weight: bold; }
 thead { display: table-header-group; }
+table.keep { break-inside: avoid; }
+table.lead th:first-child { width: 30%; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 td .sub { display: block; color: #555; font-size: 8pt; }
 figure { margin: 0.6em 0 1.2em; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; display: block; }
-svg.toc { width: 100%; height: auto; }
+svg.toc { max-width: 100%; height: auto; }
 .note { border-left: 4px solid #b8860b; background: #fbf6e9; padding: 6px 10px; margin: 0.6em 0; }
 .warn { border-left: 4px solid #c0582c; background: #fbeee8; padding: 6px 10px; margin: 0.6em 0; }
 .notes dt { font-weight: bold; margin-top: 0.5em; }
@@ -132,10 +135,16 @@ def paragraphs(text: str | None, css: str = "") -> str:
 
 
 def html_table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Iterable[int] = (), raw: Iterable[int] = ()
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: Iterable[int] = (),
+    raw: Iterable[int] = (),
+    css: str = "",
 ) -> str:
     """A table of already formatted cells; numeric columns align right. Cells are escaped unless listed in raw."""
-    numeric, raw = set(numeric), set(raw)
+    numeric, raw, rows = set(numeric), set(raw), list(rows)
+    # A short table reads badly split over two pages; a long one has to be.
+    classes = " ".join(c for c in (css, "keep" if len(rows) <= SHORT_TABLE else "") if c)
 
     def cls(i: int) -> str:
         return ' class="num"' if i in numeric else ""
@@ -145,7 +154,8 @@ def html_table(
         "<tr>" + "".join(f"<td{cls(i)}>{c if i in raw else esc(c)}</td>" for i, c in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    attr = f' class="{classes}"' if classes else ""
+    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def frame_table(df: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> str:
@@ -197,7 +207,8 @@ def remote_references(svg: str) -> list[str]:
 
 def chart_svg(chart: alt.TopLevelMixin, prefix: str) -> str:
     """An app chart at the report's fixed width, as SVG with no way to reach the network."""
-    spec = legends_below(chart.properties(width=CHART_WIDTH, autosize=REPORT_AUTOSIZE).to_dict())
+    # The builders are the app's, whose specs Altair validates there; re-validating here only costs time.
+    spec = legends_below(chart.properties(width=CHART_WIDTH, autosize=REPORT_AUTOSIZE).to_dict(validate=False))
     svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
     svg = namespace_ids(svg, prefix)
     remote = remote_references(svg)
@@ -303,45 +314,58 @@ def _benefit_lines(o: Node, names: dict[str, str], cur: str) -> str:
     return "<br>".join(lines) or "none valued"
 
 
-def outcome_assumptions(ev: Evaluation) -> str:
+def outcome_label_cell(o: Node) -> str:
+    return esc(o.label) + f"<span class='sub'>{'Accountable' if o.accountable else 'Contributes to'}</span>"
+
+
+def outcome_rates(ev: Evaluation) -> str:
+    """The numbers behind each outcome, one row each: short cells, so it fits a portrait page."""
     sc = ev.scenario
-    names = views.agency_names(ev)
     cur = sc.settings.currency
-    rows = []
-    for o in sc.outcomes:
-        outcome = esc(o.label) + f"<span class='sub'>{'Accountable' if o.accountable else 'Contributes to'}</span>"
-        indicator = esc(o.indicator or "not set")
-        if o.data_source:
-            indicator += f"<span class='sub'>Data: {esc(o.data_source)}</span>"
-        grade = f"{o.evidence_grade} (optimism bias {pct(sc.optimism_bias_for(o.evidence_grade))})"
-        timing = f"{o.lag_years} / {o.duration_years} yr / {pct(o.drop_off)}"
-        rows.append(
-            [
-                outcome,
-                indicator,
-                pct(o.rate_with),
-                pct(o.rate_without),
-                pct(o.attribution),
-                pct(o.displacement),
-                esc(grade),
-                esc(timing),
-                _benefit_lines(o, names, cur),
-                esc(money(o.price, cur)),
-            ]
-        )
+    rows = [
+        [
+            outcome_label_cell(o),
+            pct(o.rate_with),
+            pct(o.rate_without),
+            pct(o.attribution),
+            pct(o.displacement),
+            f"{o.evidence_grade}",
+            pct(sc.optimism_bias_for(o.evidence_grade)),
+            f"{o.lag_years}",
+            f"{o.duration_years}",
+            pct(o.drop_off),
+            esc(money(o.price, cur)),
+        ]
+        for o in sc.outcomes
+    ]
     headers = [
         "Outcome",
-        "Indicator",
         "Rate with",
         "Rate without",
         "Attribution",
         "Displacement",
         "Evidence grade",
-        "Lag / duration / drop-off",
-        "Benefit per additional outcome a year",
+        "Optimism bias",
+        "Lag (years)",
+        "Duration (years)",
+        "Drop-off a year",
         "Price",
     ]
-    return html_table(headers, rows, numeric=[2, 3, 4, 5, 9], raw=range(len(headers)))
+    return html_table(headers, rows, numeric=range(1, len(headers)), raw=[0], css="lead")
+
+
+def outcome_measures(ev: Evaluation) -> str:
+    """How each outcome is measured and what one more of it is worth, to whom."""
+    sc = ev.scenario
+    names = views.agency_names(ev)
+    cur = sc.settings.currency
+    rows = []
+    for o in sc.outcomes:
+        indicator = esc(o.indicator or "not set")
+        if o.data_source:
+            indicator += f"<span class='sub'>Data: {esc(o.data_source)}</span>"
+        rows.append([outcome_label_cell(o), indicator, _benefit_lines(o, names, cur)])
+    return html_table(["Outcome", "Indicator", "Value of one more outcome, a year"], rows, raw=range(3))
 
 
 def outcome_counts(ev: Evaluation) -> str:
@@ -414,7 +438,9 @@ def assumptions_section(ev: Evaluation) -> str:
         + "<p class='small muted'>Rates are shares of engaged participants. Lag, duration and drop-off: years after "
         "intake before benefits start, years they last, yearly decay after the first year. Benefits are valued on "
         "additional outcomes after optimism bias.</p>"
-        + outcome_assumptions(ev)
+        + outcome_rates(ev)
+        + "<h3>How outcomes are measured and valued</h3>"
+        + outcome_measures(ev)
         + "<h3>Outcomes achieved over the appraisal period</h3>"
         + outcome_counts(ev)
         + "<h3>Links and the assumptions behind them</h3>"
@@ -458,10 +484,16 @@ def contract_terms(ev: Evaluation) -> str:
         else:
             binds = "binds at central performance" if c["cap_binds"] else "does not bind at central performance"
             items.append(("Cap", f"{money(k.cap, cur)}: {binds}"))
-    items.append(("Provider margin", f"{pct(k.provider_margin)} on delivery costs"))
-    if k.outcome_payers:
+    if k.type == "payment_by_results":
+        items.append(("Provider margin", "none: the provider is paid by results"))
+    else:
+        items.append(("Provider margin", f"{pct(k.provider_margin)} on delivery costs"))
+    # Under a plain grant the payers named in the file play no part, so they are not listed.
+    if k.outcome_payers and k.type != "none":
         payers = ", ".join(f"{names.get(p.agency, p.agency)} {pct(p.share)}" for p in k.outcome_payers)
-        items.append(("Outcome payers" if pays_outcomes else "Funders (by share)", payers))
+        items.append(("Outcome payers" if pays_outcomes else "Delivery funded by (shares)", payers))
+    if k.type == "none":
+        items.append(("Delivery funded by", names[sc.agency_ids[0]]))
     return f"<p>{esc(views.CONTRACT_WORDS[k.type])}</p>" + facts(items)
 
 

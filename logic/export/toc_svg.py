@@ -40,7 +40,7 @@ CHARS_PER_LINE = 27  # what fits in BOX_W at FONT in a Helvetica-like face
 MAX_LINES = 5
 MAX_LINES_CROWDED = 3  # a column this full would otherwise run to several pages
 CROWDED = 14
-MAX_OUTCOME_SUBCOLUMNS = 3
+MAX_OUTCOME_SUBCOLUMNS = 4  # short, medium, long term and one more; deeper chains loop back
 SWEEPS = 4
 WAYPOINT_H = 4  # the lane a long link takes through a column it skips
 
@@ -458,8 +458,8 @@ def draw_band_labels(lay: Layout) -> str:
     outcomes = [b for b in lay.boxes.values() if b.is_outcome]
     out = []
     for lower, words in (
-        (False, "Accountable: the programme answers for these"),
-        (True, "Contributes to: influenced, not answered for"),
+        (False, "Answers for (accountable)"),
+        (True, "Contributes to (not accountable)"),
     ):
         band = [b.y for b in outcomes if b.lower == lower]
         if band:
@@ -482,9 +482,10 @@ def edge_path(link: Link, boxes: dict[str, Box]) -> str:
     x, y = a.x + BOX_W, a.ports_out[link.index]
     end_y = b.ports_in[link.index]
     if b.column <= a.column:
-        # Only when outcome chains outgrow the sub-columns: loop out to the right, back into the target's right side.
-        x2, bulge = b.x + BOX_W + 1, COL_GAP * 0.45
-        return f"M{_f(x)},{_f(y)} C{_f(x + bulge)},{_f(y)} {_f(x2 + bulge)},{_f(end_y)} {_f(x2)},{_f(end_y)}"
+        # Only when outcome chains outgrow the sub-columns: swing out to the right of the source,
+        # then come back into the target's right side.
+        x2, swing = b.x + BOX_W + 1, x + COL_GAP * 0.5
+        return f"M{_f(x)},{_f(y)} C{_f(swing)},{_f(y)} {_f(swing)},{_f(end_y)} {_f(x2)},{_f(end_y)}"
     d = f"M{_f(x)},{_f(y)}"
     for wid in link.waypoints:
         w = boxes[wid]
