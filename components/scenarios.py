@@ -76,7 +76,11 @@ def save_section() -> None:
     with st.form("save-version", clear_on_submit=True, border=True):
         author = st.text_input("Your name", value=_author_default(), disabled=current_user() is not None)
         message = st.text_input("What changed, in a sentence", placeholder="e.g. Agreed rates after the May workshop")
-        new = st.checkbox("Save as a new scenario, not a new version of the one it came from", value=not stored)
+        new = (
+            st.checkbox("Save as a new scenario, not a new version of the one it came from", value=False)
+            if stored
+            else True
+        )
         submitted = st.form_submit_button("Save", type="primary", icon=":material/save:")
     if not submitted:
         return

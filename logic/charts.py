@@ -27,7 +27,7 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
                 "agency:N",
                 title="Agency",
                 scale=alt.Scale(range=PALETTE),
-                legend=alt.Legend(orient="right", labelLimit=260),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
             ),
             opacity=alt.Opacity(
                 "kind:N",
@@ -62,7 +62,7 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
                 domain=["Cumulative costs", "Cumulative fiscal savings", "Net position"],
                 range=["#c0582c", "#2f8a3e", "#1f5a96"],
             ),
-            legend=alt.Legend(orient="right", labelLimit=260),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
         ),
         strokeDash=alt.condition(alt.datum.series == "Net position", alt.value([1, 0]), alt.value([5, 3])),
         tooltip=[
@@ -91,7 +91,7 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
                 "need:N",
                 title="Need",
                 scale=alt.Scale(range=PALETTE),
-                legend=alt.Legend(orient="right", labelLimit=260),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
             ),
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
@@ -130,7 +130,7 @@ def risk_share(
                 "party:N",
                 title="Party",
                 scale=alt.Scale(range=PALETTE),
-                legend=alt.Legend(orient="right", labelLimit=260),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
             ),
             tooltip=[
                 alt.Tooltip("party:N", title="Party"),

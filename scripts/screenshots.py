@@ -48,7 +48,7 @@ def main(out: Path, height: int = 800) -> None:
             page = browser.new_page(viewport={"width": 1280, "height": height})
             for name in PAGES:
                 page.goto(f"http://127.0.0.1:{port}/{name}")
-                page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
+                page.wait_for_selector("h1", timeout=30_000)
                 time.sleep(3)
                 page.screenshot(path=str(out / f"{name or 'programme'}.png"), full_page=True)
                 print("saved", name or "programme")

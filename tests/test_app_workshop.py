@@ -115,11 +115,9 @@ def scenarios_page() -> AppTest:
     return page("10_scenarios.py")
 
 
-def save(at: AppTest, author: str, message: str, as_new: bool | None = None) -> AppTest:
+def save(at: AppTest, author: str, message: str) -> AppTest:
     at.text_input[0].input(author)
     at.text_input[1].input(message)
-    if as_new is not None:
-        at.checkbox[0].set_value(as_new)
     at.button[0].click()  # the form's Save
     return at.run()
 
