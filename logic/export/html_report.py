@@ -430,6 +430,15 @@ def node_notes(ev: Evaluation) -> str:
     return f"<dl class='notes'>{''.join(items)}</dl>" if items else "<p class='muted'>No notes.</p>"
 
 
+def change_log(ev: Evaluation) -> str:
+    """The assumptions log the snapshot carries (edits made in the app), newest first; empty when there is none."""
+    log = getattr(ev.scenario, "log", None)  # older scenarios (and the format before the log) have none
+    if not log:
+        return ""
+    df = views.log_table(ev.scenario)
+    return "<h3>Assumptions log</h3>" + frame_table(df)
+
+
 def assumptions_section(ev: Evaluation) -> str:
     body = (
         "<h3>Cohort</h3>"
@@ -449,6 +458,7 @@ def assumptions_section(ev: Evaluation) -> str:
         + cost_assumptions(ev)
         + "<h3>Notes and sources</h3>"
         + node_notes(ev)
+        + change_log(ev)
     )
     return section("assumptions", "5. Assumptions", body, css="break")
 
