@@ -149,6 +149,8 @@ def generated_docs() -> dict[str, dict]:
         "above_baseline_sib_lag_0": base_doc(10, contract_type="social_impact_bond", lag=0, horizon=6),
         "gross_sib": base_doc(11, contract_type="social_impact_bond", basis="gross", lag=1),
         "pbr_above_baseline": base_doc(12, contract_type="payment_by_results"),
+        "no_outcomes_sib": base_doc(15, contract_type="social_impact_bond", outcomes=0),
+        "one_year_horizon": base_doc(16, contract_type="social_impact_bond", horizon=1, intake_years=1, lag=0),
     }
     # Long lags, no duration, 100% drop-off and an outcome that does harm.
     corners = base_doc(13, contract_type="social_impact_bond", horizon=15, outcomes=4, lag=4)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,8 +188,13 @@ class FlowRows:
 
 @dataclass
 class ContractRows:
-    payments: int = 0
+    payments: int = 0  # outcome payments by payment year
     beyond: int = 0
+    delivery: int = 0
+    funding: list[int] = field(default_factory=list)  # by agency
+    investor_funding: int = 0
+    paying: list[int] = field(default_factory=list)  # outcome payments by agency
+    investor_flow: int = 0
     positions: dict[str, int] = field(default_factory=dict)  # party id -> row
     peak_capital: int = 0
     multiple: int = 0
@@ -263,10 +269,11 @@ class _Writer:
     def discount_span(self) -> str:
         return f"Flows!{self.year_span(self.flow.discount, absolute_row=True)}"
 
-    def year_headers(self, ws: Worksheet, title: str) -> None:
+    def year_headers(self, ws: Worksheet, title: str, pv_column: bool = True) -> None:
         put_text(ws, YEAR_INDEX_ROW, LABEL_COL, title, TITLE)
         put_text(ws, YEAR_INDEX_ROW, TOTAL_COL, "Total", BOLD)
-        put_text(ws, YEAR_INDEX_ROW, PV_COL, "Present value", BOLD)
+        if pv_column:
+            put_text(ws, YEAR_INDEX_ROW, PV_COL, "Present value", BOLD)
         put_text(ws, YEAR_ROW, LABEL_COL, "Year (index above: 0 = first delivery year)", BOLD)
         for t in self.years():
             c = FIRST_YEAR_COL + t
@@ -280,14 +287,24 @@ class _Writer:
         for t in self.years():
             ws.column_dimensions[year_col(t)].width = 15
 
-    def year_row(self, ws: Worksheet, row: int, label: str, formula_for_year, number_format: str = MONEY, **kw):
-        """One row of yearly formulas, with its total and (for money) present value."""
+    def year_row(
+        self,
+        ws: Worksheet,
+        row: int,
+        label: str,
+        formula_for_year: Callable[[int], str],
+        number_format: str = MONEY,
+        *,
+        total: bool = True,
+        pv: bool | None = None,
+    ) -> int:
+        """One row of yearly formulas, with its total and (by default for money) its present value."""
         put_text(ws, row, LABEL_COL, label)
         for t in self.years():
             put_formula(ws, row, FIRST_YEAR_COL + t, formula_for_year(t), number_format)
-        if kw.get("total", True):
+        if total:
             put_formula(ws, row, TOTAL_COL, f"=SUM({self.year_span(row)})", number_format)
-        if kw.get("pv", number_format == MONEY):
+        if number_format == MONEY if pv is None else pv:
             put_formula(ws, row, PV_COL, f"=SUMPRODUCT({self.year_span(row)},{self.discount_span()})", MONEY)
         return row
 
@@ -321,7 +338,7 @@ class _Writer:
         row = self.write_outcome_inputs(ws, row + 1)
         row = self.write_benefit_inputs(ws, row + 1)
         row = self.write_cost_inputs(ws, row + 1)
-        row = self.write_contract_inputs(ws, row + 1)
+        self.write_contract_inputs(ws, row + 1)
         ws.freeze_panes = "A3"
         set_widths(ws, {1: 44, 2: 40, 3: 16, 4: 16, 5: 16, 6: 16, 7: 14, 8: 14, 9: 11, 10: 11, 11: 11, 12: 16, 13: 14})
 
@@ -573,7 +590,7 @@ class _Writer:
 
     def write_outcomes_sheet(self) -> None:
         ws = self.outcome_sheet
-        self.year_headers(ws, "Outcomes by intake year")
+        self.year_headers(ws, "Outcomes by intake year", pv_column=False)
         row = YEAR_ROW + 2
         section(ws, row, "Cohort", FIRST_YEAR_COL - 1)
         self.intake_row = self.year_row(
@@ -1006,14 +1023,13 @@ class _Writer:
             ws, row + 2, "Delivery funded (delivery x (1 + margin))", lambda t: f"={year_col(t)}{delivery}*(1+{margin})"
         )
         row += 3
-        self.funding_rows: list[int] = []
         for i, a in enumerate(self.sc.agencies):
             share = self.agency_funding_share(i)
             self.year_row(ws, row, f"Funding from: {a.name}", lambda t, s=share: f"={year_col(t)}{funded}*{s}")
             put_formula(ws, row, DETAIL_COL, "=" + self.inp.agency_id[i])
-            self.funding_rows.append(row)
+            self.con.funding.append(row)
             row += 1
-        self.investor_funding = self.year_row(
+        self.con.investor_funding = self.year_row(
             ws,
             row,
             "Funding from the investor (social impact bond)",
@@ -1030,16 +1046,15 @@ class _Writer:
         row += 2
         section(ws, row, "Outcome payments by payer (payments x share)", FIRST_YEAR_COL - 1)
         row += 1
-        self.payer_rows: list[int] = []
         for i, a in enumerate(self.sc.agencies):
             share = self.inp.agency_share[i]
             self.year_row(
                 ws, row, f"Pays for outcomes: {a.name}", lambda t, s=share: f"={year_col(t)}${self.con.payments}*{s}"
             )
             put_formula(ws, row, DETAIL_COL, "=" + self.inp.agency_id[i])
-            self.payer_rows.append(row)
+            self.con.paying.append(row)
             row += 1
-        self.delivery_row = delivery
+        self.con.delivery = delivery
         return row
 
     def write_positions(self, ws, row: int) -> int:
@@ -1047,7 +1062,7 @@ class _Writer:
         row += 1
         for i, a in enumerate(self.sc.agencies):
             cash, own = self.flow.by_agency["cashable"][i], self.flow.own_costs[i]
-            funding, paying = self.funding_rows[i], self.payer_rows[i]
+            funding, paying = self.con.funding[i], self.con.paying[i]
 
             def position(t: int, cash=cash, own=own, funding=funding, paying=paying) -> str:
                 y = year_col(t)
@@ -1057,7 +1072,7 @@ class _Writer:
             put_formula(ws, row, DETAIL_COL, "=" + self.inp.agency_id[i])
             self.con.positions[a.id] = row
             row += 1
-        pay, delivery = self.con.payments, self.delivery_row
+        pay, delivery = self.con.payments, self.con.delivery
         self.year_row(
             ws,
             row,
@@ -1070,11 +1085,11 @@ class _Writer:
         put_text(ws, row, DETAIL_COL, PROVIDER)
         self.con.positions[PROVIDER] = row
         row += 1
-        self.investor_flow = self.year_row(
+        self.con.investor_flow = self.year_row(
             ws,
             row,
             "Investor: outcome payments - funding (social impact bond)",
-            lambda t: f"={year_col(t)}{pay}-{year_col(t)}{self.investor_funding}",
+            lambda t: f"={year_col(t)}{pay}-{year_col(t)}{self.con.investor_funding}",
         )
         put_text(ws, row, DETAIL_COL, "investor")
         self.con.positions["investor"] = row
@@ -1084,7 +1099,7 @@ class _Writer:
 
     def write_investor(self, ws, row: int) -> int:
         section(ws, row, "Investor (social impact bond)", FIRST_YEAR_COL - 1)
-        flow = self.investor_flow
+        flow = self.con.investor_flow
         cumulative = self.cumulative_row(ws, row + 1, "Cumulative cash flow (undiscounted)", flow)
         put_text(ws, row + 2, LABEL_COL, "Peak capital (largest cumulative shortfall)")
         put_formula(ws, row + 2, TOTAL_COL, f"=MAX(0,-MIN({self.year_span(cumulative)}))", MONEY)
@@ -1093,7 +1108,7 @@ class _Writer:
             ws,
             row + 3,
             TOTAL_COL,
-            f'=IF(D{self.investor_funding}>0,D{self.con.payments}/D{self.investor_funding},"{NONE_TEXT}")',
+            f'=IF(D{self.con.investor_funding}>0,D{self.con.payments}/D{self.con.investor_funding},"{NONE_TEXT}")',
             RATIO,
         )
         put_text(ws, row + 4, LABEL_COL, "Internal rate of return (the spreadsheet's IRR; none if it finds none)")
