@@ -44,6 +44,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    literal,
     select,
     text,
 )
@@ -52,7 +53,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.pool import StaticPool
 
 from .model import Scenario
-from .snapshots import ScenarioError, dump_scenario, parse_scenario, read_yaml
+from .snapshots import ScenarioError, dump_scenario, parse_scenario, read_yaml, scenario_to_dict
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "scenarios.sqlite"
@@ -326,14 +327,58 @@ class Store:
             return self._write(lambda conn: self._new_scenario(conn, sc.name, snapshot, digest, author, message))
 
         def work(conn: Connection) -> VersionInfo:
-            self._lock_scenario(conn, scenario_id)
-            if based_on is not None:
-                base = self._version_row(conn, scenario_id, based_on)
-                if base.locked:  # editing a signed-off version forks it
-                    return self._new_scenario(
-                        conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, based_on)
+            # One statement locks the scenario row and reads what the save depends on; the lock is
+            # held until commit, so it is kept to this, one INSERT ... SELECT, and the commit.
+            v = versions_table.c
+            base = versions_table.alias("base")
+            found = conn.execute(
+                select(scenarios_table.c.name, base.c.version, base.c.locked)
+                .select_from(
+                    scenarios_table.outerjoin(
+                        base, (base.c.scenario_id == scenarios_table.c.id) & (base.c.version == based_on)
                     )
-            return self._append(conn, scenario_id, sc.name, snapshot, digest, author, message, based_on)
+                )
+                .where(scenarios_table.c.id == scenario_id)
+                .with_for_update(of=scenarios_table)
+            ).first()
+            if found is None:
+                raise StoreError(f"there is no saved scenario '{scenario_id}' (it may have been deleted)")
+            if based_on is not None and found.version is None:
+                raise StoreError(f"'{found.name}' has no version {based_on}")
+            if found.locked:  # editing a signed-off version forks it
+                return self._new_scenario(
+                    conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, based_on)
+                )
+            if found.name != sc.name:  # the scenario is listed under the name of its latest version
+                conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=sc.name))
+            now = _now()
+            values = dict(
+                scenario_id=scenario_id,
+                author=author,
+                message=message,
+                created_at=now,
+                based_on=based_on,
+                snapshot=snapshot,
+                sha256=digest,
+                locked=False,
+                locked_by=None,
+                locked_at=None,
+            )
+            # The next number is read and used in the same statement, under the row lock (PostgreSQL)
+            # or the write lock (SQLite); the primary key would refuse a duplicate regardless.
+            next_version = func.coalesce(func.max(v.version), 0) + 1
+            columns = [versions_table.c[k] for k in values]
+            number = conn.execute(
+                versions_table.insert()
+                .from_select(
+                    ["version", *values],
+                    select(next_version, *[literal(values[k], c.type) for k, c in zip(values, columns)]).where(
+                        v.scenario_id == scenario_id
+                    ),
+                )
+                .returning(versions_table.c.version)
+            ).scalar_one()
+            return _version_info({**values, "version": number})
 
         return self._write(work)
 
@@ -382,26 +427,6 @@ class Store:
             )
         )
         return self._insert_version(conn, new_id, 1, snapshot, digest, author, message, None, now)
-
-    def _append(
-        self,
-        conn: Connection,
-        scenario_id: str,
-        name: str,
-        snapshot: str,
-        digest: str,
-        author: str,
-        message: str,
-        based_on: int | None,
-    ) -> VersionInfo:
-        # The scenario row is locked by now, so no other save can take this number meanwhile.
-        latest = conn.execute(
-            select(func.max(versions_table.c.version)).where(versions_table.c.scenario_id == scenario_id)
-        ).scalar()
-        conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=name))
-        return self._insert_version(
-            conn, scenario_id, (latest or 0) + 1, snapshot, digest, author, message, based_on, _now()
-        )
 
     def _insert_version(
         self,
@@ -608,14 +633,19 @@ class Store:
 
 
 def _canonical(sc: Scenario) -> tuple[str, str]:
-    """The snapshot text to store and its SHA-256, after checking it reopens as the same scenario."""
-    snapshot = dump_scenario(sc)
+    """The snapshot text to store and its SHA-256, after checking the scenario is valid.
+
+    A Scenario can be built or changed in code without validation, so it is validated again here
+    (from its plain data: YAML parsing would double the cost of a save). That the canonical YAML
+    reads back as the same scenario is the snapshot module's promise, tested property by property.
+    """
     try:
-        back = parse_scenario(read_yaml(snapshot))
+        back = parse_scenario(scenario_to_dict(sc))
     except ScenarioError as exc:
         raise StoreError(f"the scenario cannot be saved until it is valid: {exc.lines()[0]}") from None
     if back != sc:
         raise StoreError("the scenario would not reopen exactly as it is; it was not saved")
+    snapshot = dump_scenario(sc)
     return snapshot, hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
 
 
