@@ -99,6 +99,7 @@ FIELD_WORDS: dict[str, str] = {
     "sd": "standard deviation",
 }
 
+NOT_INPUTS = {"log"}
 SECTION_WORDS = {"settings": "Settings", "cohort": "Cohort", "contract": "Contract", "uncertainty": "Uncertainty"}
 
 
@@ -130,7 +131,8 @@ def input_differences(a: Scenario, b: Scenario) -> list[Difference]:
     """Every input that differs from a (before) to b (after), in document order."""
     if a == b:
         return []
-    da, db = a.model_dump(), b.model_dump()
+    # The assumptions log records edits; it is not an input, and never changes a figure.
+    da, db = a.model_dump(exclude=NOT_INPUTS), b.model_dump(exclude=NOT_INPUTS)
     names = _Names(da, db)
     out: list[Difference] = []
     for key in db:

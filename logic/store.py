@@ -349,8 +349,9 @@ class Store:
                 return self._new_scenario(
                     conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, based_on)
                 )
-            if found.name != sc.name:  # the scenario is listed under the name of its latest version
-                conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=sc.name))
+            listed = _db_text(sc.name)
+            if found.name != listed:  # the scenario is listed under the name of its latest version
+                conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=listed))
             now = _now()
             values = dict(
                 scenario_id=scenario_id,
@@ -420,7 +421,7 @@ class Store:
         conn.execute(
             scenarios_table.insert().values(
                 id=new_id,
-                name=name,
+                name=_db_text(name),
                 created_at=now,
                 forked_from_id=forked_from[0] if forked_from else None,
                 forked_from_version=forked_from[1] if forked_from else None,
@@ -657,8 +658,14 @@ def _check_digest(row, name: str) -> None:
         )
 
 
+def _db_text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; the snapshot itself is YAML, where it is escaped, so only
+    # the listing name, author and message need this, and the same on every backend.
+    return value.replace("\x00", "\ufffd")
+
+
 def _check_author(author: str) -> str:
-    author = (author or "").strip()
+    author = _db_text((author or "").strip())
     if not author:
         raise StoreError("say who is saving (author): every version records its author")
     if len(author) > MAX_AUTHOR:
@@ -667,7 +674,7 @@ def _check_author(author: str) -> str:
 
 
 def _check_message(message: str) -> str:
-    message = message or ""
+    message = _db_text(message or "")
     if len(message) > MAX_MESSAGE:
         raise StoreError(f"the message is too long (at most {MAX_MESSAGE} characters)")
     return message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from logic import (
     snapshot_sha256,
 )
 from logic.model import BENEFIT_TYPES, CONTRACT_TYPES, PAYMENT_BASES, STRENGTHS
+from logic.store import Store
 
 
 def roundtrip(sc):
@@ -205,6 +207,16 @@ def scenarios(draw) -> dict:
     }
     if draw(st.booleans()):
         doc["description"] = draw(_TEXT)
+    if draw(st.booleans()):  # the assumptions log travels with the snapshot
+        doc["log"] = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"when": _TEXT, "what": _TEXT},
+                    optional={"path": _TEXT, "before": _TEXT, "after": _TEXT, "by": _TEXT},
+                ),
+                max_size=3,
+            )
+        )
     if draw(st.booleans()):
         low = draw(st.floats(0, 0.5, allow_nan=False))
         doc["uncertainty"] = {
@@ -233,3 +245,47 @@ def test_generated_scenarios_roundtrip(doc):
     plain = yaml.safe_load(text)
     assert plain["format"] == "toc-business-case/1"
     assert all(math.isfinite(x) for x in plain["cohort"]["intake"])
+
+
+# --- through the scenario store: saved, reopened, exported, imported: the same scenario ------------
+
+
+@pytest.fixture(scope="module")
+def sqlite_store(tmp_path_factory):
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('store') / 'scenarios.sqlite'}")
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_store():
+    from test_store import postgres_database  # the helper that makes (and drops) a fresh database
+
+    with postgres_database("toc_store_roundtrip") as url:
+        store = Store(url)
+        yield store
+        store.close()
+
+
+def store_roundtrip(store: Store, doc: dict) -> None:
+    sc = parse_scenario(doc)
+    saved = store.save(sc, "hypothesis", "generated")
+    assert saved.sha256 == snapshot_sha256(sc)
+    assert store.load(saved.scenario_id) == sc
+    text = store.snapshot_text(saved.scenario_id)
+    assert text == dump_scenario(sc)  # the stored text is the canonical snapshot, byte for byte
+    assert load_scenario(text) == sc  # export -> import
+    again = store.save(load_scenario(text), "hypothesis", "re-saved", saved.scenario_id, based_on=1)
+    assert again.version == 2 and again.sha256 == saved.sha256  # same scenario, same fingerprint
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_generated_scenarios_roundtrip_through_the_sqlite_store(sqlite_store, doc):
+    store_roundtrip(sqlite_store, doc)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_generated_scenarios_roundtrip_through_the_postgres_store(postgres_store, doc):
+    store_roundtrip(postgres_store, doc)

@@ -280,6 +280,20 @@ def test_readable_errors(store, sc):
     assert [v.version for v in store.versions(sid)] == [1]  # nothing half-saved
 
 
+def test_awkward_text_in_names_authors_and_messages(store, valid_doc):
+    valid_doc["name"] = "nul\x00 tab\t é 🙂 'q' \"dq\" ; DROP TABLE toc_versions; --"
+    sc = parse_scenario(valid_doc)
+    v = store.save(sc, "Zoë\x00 O'Neil", "msg\x00 ✓\nsecond line")
+    assert store.load(v.scenario_id) == sc  # the snapshot keeps the name exactly (YAML escapes it)
+    (info,) = store.list_scenarios()
+    # PostgreSQL text cannot hold NUL: listings show U+FFFD instead, the same on every backend
+    assert info.name == sc.name.replace("\x00", "\ufffd")
+    assert v.author == "Zoë\ufffd O'Neil" and store.versions(v.scenario_id)[0].message == "msg\ufffd ✓\nsecond line"
+    assert info.id.startswith("nul-tab-q-dq-drop-table-toc-versions-")
+    store.delete_scenario(v.scenario_id, info.name)
+    assert store.list_scenarios() == []
+
+
 def test_reopening_the_store(store_url, sc):
     first = Store(store_url)
     v = first.save(sc, "asha", "v1")
