@@ -282,3 +282,9 @@ def test_headline_changes_with_undefined_figures_and_new_parties(pair):
     assert frame.loc["contract.parties.police", "after"] == b["contract"]["parties"]["police"]
     same = headline_changes(a, a)
     assert ((same["change"] == 0) | same["change"].isna()).all()
+
+
+def test_the_assumptions_log_is_not_an_input(pair):
+    before, doc = pair
+    doc["log"] = [{"when": "2026-05-01 10:00", "what": "Agreed rates", "by": "Asha"}]
+    assert diffs(before, doc) == []

@@ -44,7 +44,22 @@ from logic.store import Store
 
 url, sid, worker, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 doc = json.loads(sys.argv[5])
+pause_on = int(sys.argv[6])  # > 0: stop inside the transaction of that save, after its INSERT, until killed
 store = Store(url)
+if pause_on:
+    import time
+    from sqlalchemy import event
+
+    inserts = 0
+
+    @event.listens_for(store._engine, "after_cursor_execute")
+    def pause(conn, cursor, statement, parameters, context, executemany):
+        global inserts
+        if statement.lstrip().upper().startswith("INSERT INTO TOC_VERSIONS"):
+            inserts += 1
+            if inserts == pause_on:
+                print("inside", flush=True)
+                time.sleep(600)
 print("ready", flush=True)
 sys.stdin.readline()
 i = 0
@@ -60,9 +75,9 @@ def scenario(label: str):
     return parse_scenario({**DOC, "description": label})
 
 
-def start_child(url: str, sid: str, worker: str, count: int) -> subprocess.Popen:
+def start_child(url: str, sid: str, worker: str, count: int, pause_on: int = 0) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, url, sid, worker, str(count), json.dumps(DOC)],
+        [sys.executable, "-c", CHILD, url, sid, worker, str(count), json.dumps(DOC), str(pause_on)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -186,4 +201,31 @@ def test_a_process_killed_mid_save_leaves_earlier_versions_intact(url):
         engine.dispose()
     check_every_version(store, sid)
     print(f"\n{url.split(':')[0]}: {KILL_ROUNDS} kills, {len(checked)} versions intact")
+    store.close()
+
+
+def test_a_process_killed_inside_the_transaction_commits_nothing(url):
+    """The kill lands for certain between the INSERT of a version and its COMMIT."""
+    store = Store(url)
+    sid = store.save(scenario("seed"), "test", "seed").scenario_id
+    proc = start_child(url, sid, "paused", -1, pause_on=3)  # two saves commit, the third stops mid-way
+    try:
+        wait_ready(proc)
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        assert line.strip() == "inside", (line, proc.stderr.read() if proc.poll() is not None else "")
+    finally:
+        proc.kill()
+        proc.wait()
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        stream.close()
+    started = time.perf_counter()
+    after = store.save(scenario("after"), "test", "after", sid)  # the dead writer's lock is gone
+    waited = time.perf_counter() - started
+    assert waited < 10, f"the store stayed locked for {waited:.1f} s after the kill"
+    versions = store.versions(sid)
+    assert [v.message for v in versions] == ["after", "paused-1", "paused-0", "seed"]  # paused-2 never landed
+    assert after.version == 4
+    check_every_version(store, sid, versions)
     store.close()
