@@ -21,7 +21,7 @@ from logic.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 8
 SAVES_EACH = 100
-KILL_ROUNDS = 4
+KILL_ROUNDS = 3
 
 # A small scenario, so the test measures the store rather than YAML; the description carries the
 # save's own label, so each version's content can be checked against its message.
