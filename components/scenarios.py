@@ -193,7 +193,11 @@ def saved_section() -> None:
     index = ids.index(stored["scenario_id"]) if stored.get("scenario_id") in ids else 0
     chosen = st.selectbox("Saved scenario", ids, index=index, format_func=names.get, key="saved-scenario")
     info = next(s for s in scenarios if s.id == chosen)
-    versions = store().versions(chosen)
+    try:
+        versions = store().versions(chosen)
+    except StoreError as exc:  # deleted by a teammate since the list was read
+        st.error(str(exc))
+        return
     st.dataframe(stored_versions_table(versions), hide_index=True, width="stretch")
     numbers = [v.version for v in versions]
     picked = st.selectbox("Version", numbers, key=f"version-{chosen}", format_func=lambda n: f"Version {n}")
@@ -203,20 +207,17 @@ def saved_section() -> None:
     cols = st.columns(4)
     if cols[0].button("Open this version", icon=":material/open_in_browser:", key="open-version"):
         _open_version(chosen, picked, v.locked)
-    if cols[1].button("Fork it", icon=":material/fork_right:", key="fork-version", disabled=not editor):
-        forked = store().fork(chosen, picked, author=who)
-        st.session_state[STORED] = {"scenario_id": forked.scenario_id, "version": forked.version, "locked": False}
-        set_scenario(store().load(forked.scenario_id, forked.version))
-        st.rerun()
+    if editor and cols[1].button("Fork it", icon=":material/fork_right:", key="fork-version"):
+        _fork(chosen, picked, who)
     if v.locked:
-        if cols[2].button("Unlock", icon=":material/lock_open:", key="unlock-version", disabled=not editor):
-            store().unlock(chosen, picked, author=who)
-            st.rerun()
+        if editor and cols[2].button("Unlock", icon=":material/lock_open:", key="unlock-version"):
+            _act(lambda: store().unlock(chosen, picked, author=who))
         st.caption(f"Version {picked} was signed off by {v.locked_by} on {v.locked_at:%d %b %Y %H:%M} UTC.")
-    elif cols[2].button("Sign off (lock)", icon=":material/lock:", key="lock-version", disabled=not editor):
-        store().lock(chosen, picked, author=who)
-        st.rerun()
-    with cols[3].popover("Delete scenario", icon=":material/delete:", disabled=not editor):
+    elif editor and cols[2].button("Sign off (lock)", icon=":material/lock:", key="lock-version"):
+        _act(lambda: store().lock(chosen, picked, author=who))
+    if not editor:
+        return
+    with cols[3].popover("Delete scenario", icon=":material/delete:"):
         st.write(
             f"This deletes **{info.name}** and all {len(versions)} of its versions, for everyone. It cannot be undone."
         )
@@ -230,6 +231,28 @@ def saved_section() -> None:
                 if stored.get("scenario_id") == chosen:
                     st.session_state.pop(STORED, None)
                 st.rerun()
+
+
+def _act(action) -> None:
+    """Run a store action; a teammate may have changed the store since this page was drawn."""
+    try:
+        action()
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.rerun()
+
+
+def _fork(scenario_id: str, version: int, who: str) -> None:
+    try:
+        forked = store().fork(scenario_id, version, author=who)
+        sc = store().load(forked.scenario_id, forked.version)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[STORED] = {"scenario_id": forked.scenario_id, "version": forked.version, "locked": False}
+    set_scenario(sc)
+    st.rerun()
 
 
 def _choices() -> dict[str, str]:
