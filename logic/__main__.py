@@ -73,6 +73,12 @@ def _run() -> int:
         return main()
     except KeyboardInterrupt:
         return 130
+    except MemoryError:  # a valid scenario can still ask for more than the machine has (a million draws)
+        print("error: not enough memory for this; with simulate, try fewer draws (--draws)", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("error: the scenario is too deeply nested to work with", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. `python -m logic evaluate x.yaml --json | head`
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the interpreter's final flush is quiet

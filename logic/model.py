@@ -59,6 +59,13 @@ def _discount_rate(x: float) -> float:
     return x
 
 
+def _no_control(x: str) -> str:
+    # An id is a short code; a line break in one would split every report that names it.
+    if any(c < " " or "\x7f" <= c <= "\x9f" or c in "\u2028\u2029" for c in x):
+        raise ValueError("must not contain line breaks, tabs or other control characters")
+    return x
+
+
 def _growth(x: float) -> float:
     if not -1.0 <= x <= 1.0:
         raise ValueError(f"must be between -1 and 1, got {_fmt(x)}")
@@ -72,7 +79,7 @@ Rate = Annotated[_Finite, AfterValidator(_discount_rate)]
 Growth = Annotated[_Finite, AfterValidator(_growth)]
 Years = Annotated[int, Field(strict=True, ge=0, le=1000)]
 Text = Annotated[str, Field(strict=True, max_length=10_000)]
-Ident = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
+Ident = Annotated[str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)]
 
 
 class _Model(BaseModel):
