@@ -270,7 +270,7 @@ def test_awkward_but_valid_files_load(path):
 def test_loading_never_runs_a_python_tag():
     code, lines, _ = cli_process("validate", CORPUS / "python_object_tag.yaml")
     assert code == 2
-    assert not any("PWNED" in line and "tag" not in line for line in lines)
+    assert "PWNED" not in lines  # what os.system("echo PWNED") would have printed
 
 
 SUBPROCESS = [
