@@ -1,4 +1,4 @@
-"""The command line: `python -m logic validate|evaluate FILE`."""
+"""The command line: `python -m logic validate|evaluate|simulate|export FILE`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--draws", type=int, default=None, help="number of draws (default: the file's uncertainty.draws)")
     m.add_argument("--seed", type=int, default=None, help="random seed (default: the file's uncertainty.seed)")
     m.add_argument("--json", action="store_true")
+    x = sub.add_parser("export", help="the Excel workbook (live formulas) and / or the board report (HTML)")
+    x.add_argument("file")
+    x.add_argument("--xlsx", metavar="OUT", help="write the workbook here")
+    x.add_argument("--html", metavar="OUT", help="write the report here")
     args = parser.parse_args(argv)
+    if args.command == "export" and not (args.xlsx or args.html):
+        print("export needs --xlsx OUT, --html OUT or both")
+        return 2
 
     try:
         sc = load_scenario(_path(args.file))
@@ -35,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         print("ok")
         return 0
+    if args.command == "export":
+        return _export(sc, args)
     if args.command == "simulate":
         if args.draws is not None and not 1 <= args.draws <= 1_000_000:
             print("--draws must be between 1 and 1000000")
@@ -55,6 +64,25 @@ def main(argv: list[str] | None = None) -> int:
         print()
     else:
         print(headline_table(result))
+    return 0
+
+
+def _export(sc, args) -> int:
+    from pathlib import Path
+
+    from .export.html_report import write_report
+    from .export.xlsx import write_workbook
+
+    try:
+        if args.xlsx:
+            write_workbook(sc, Path(args.xlsx))
+            print(f"wrote {args.xlsx}")
+        if args.html:
+            write_report(sc, Path(args.html), source=Path(args.file).name)
+            print(f"wrote {args.html}")
+    except OSError as exc:  # a folder that does not exist, no permission, a full disk
+        print(f"could not write {exc.filename}: {exc.strerror}")
+        return 2
     return 0
 
 
