@@ -88,7 +88,7 @@ def evaluation(repeats: int) -> None:
 def page_rerun(repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "6_business_case.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "6_business_case.py"), default_timeout=60).run()
     sc = at.session_state["scenario"]
     times = []
     for i in range(repeats):
