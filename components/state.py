@@ -41,7 +41,8 @@ def _evaluate(key: str, _sc: Scenario) -> Evaluation:
 
 
 def content_key(sc: Scenario) -> str:
-    return sc.model_dump_json()
+    # The assumptions log never changes a figure, so it is not part of the key.
+    return sc.model_dump_json(exclude={"log"})
 
 
 def evaluation(sc: Scenario | None = None) -> Evaluation:
