@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 from system_deps import require_binary
 
 from .helpers import watch_runs
@@ -33,6 +34,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+expect.set_options(timeout=15_000)  # the 5 s default is short for a 2-core machine running other work
 SERVER_START_TIMEOUT_S = 60
 HERE = Path(__file__).resolve().parent
 
@@ -110,8 +112,6 @@ def app_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def browser():
     executable = require_binary("chromium")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         yield browser
@@ -130,7 +130,12 @@ def page(browser, app_url, request):
     if report is not None and report.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         try:
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+            # The app scrolls inside its main block, so a full-page shot shows only the top: bring the
+            # first error into view instead, if there is one.
+            problem = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+            if problem.count():
+                problem.first.scroll_into_view_if_needed(timeout=5_000)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
         except Exception as exc:  # a screenshot must not hide the test's own failure
             print(f"could not save a screenshot: {exc}")
     context.close()

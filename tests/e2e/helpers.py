@@ -161,19 +161,6 @@ def assert_page_is_healthy(page: Page) -> None:
     expect(page.get_by_text("Something went wrong drawing this page")).to_have_count(0)
 
 
-def stable_inner_html(locator: Locator, attempts: int = 50) -> str:
-    """A chart's markup once it has stopped changing (Vega draws asynchronously after the element appears)."""
-    page = locator.page
-    last = locator.inner_html()
-    for _ in range(attempts):
-        page.wait_for_timeout(100)
-        now = locator.inner_html()
-        if now == last:
-            return now
-        last = now
-    return last
-
-
 class DataEditor:
     """One st.data_editor, found by its key's area (the key is f"{area}-{scenario version}").
 
@@ -251,9 +238,10 @@ class DataEditor:
         rerun=False is for a new row that still misses a required cell: Streamlit sends a new row
         to the app only once every required cell has a value, so there is no rerun to wait for.
 
-        Now and then (about one edit in ten here) glide closes the cell editor on Enter without
-        keeping the value, and sends nothing to the app. A user would see the cell unchanged and
-        type again; so does this, up to three times, and says so in the test output.
+        Should glide close the cell editor without keeping the value (it did, about one edit in
+        ten, when Enter followed the last key at once; see _type_into_selected_cell), nothing is
+        sent to the app. A user would see the cell unchanged and type again; so does this, up to
+        three times, and says so in the test output.
         """
         text = str(value)
         finished = runs_finished(self.page)
@@ -330,6 +318,12 @@ def same_value(shown: str, typed: str) -> bool:
         return float(shown.replace(",", "")) == float(typed)
     except ValueError:
         return False
+
+
+def headline_figure(page: Page, figure: str) -> str:
+    """A value from the Business case page's "Headline figures" table, e.g. "£2,952,083"."""
+    row = page.locator("[data-testid='stTable'] tr").filter(has=page.get_by_text(figure, exact=True))
+    return row.locator("td").first.inner_text().strip()
 
 
 def editor_problem(page: Page) -> Locator:
