@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> str:
+def app_url(tmp_path_factory) -> Iterator[str]:
     if os.environ.get("TOC_E2E_URL"):
         yield os.environ["TOC_E2E_URL"].rstrip("/")
         return
