@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import streamlit as st
 
 from logic import Scenario, charts, simulate, views
@@ -44,10 +46,27 @@ def inputs_editor(sc: Scenario) -> None:
         try_apply("uncertain", lambda: ed.set_uncertain(document(), suggested))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _simulation(key: str, draws: int, seed: int, _sc: Scenario, _progress=None):
-    # Keyed on the scenario's content, draws and seed; the object and the progress callback are not hashed.
-    return simulate(_sc, draws=draws, seed=seed, chunks=10, progress=_progress)
+KEEP_SIMULATIONS = 16
+
+
+@st.cache_resource(show_spinner=False)
+def _simulations() -> OrderedDict:
+    """Finished simulations shared by all sessions, by (scenario content, draws, seed)."""
+    return OrderedDict()
+
+
+def _simulation(key: str, draws: int, seed: int, sc: Scenario, progress=None):
+    # Not st.cache_resource on this function itself: it draws a progress bar, and a cached function
+    # that draws cannot be replayed for the next visitor (CacheReplayClosureError).
+    done = _simulations()
+    wanted = (key, draws, seed)
+    if wanted in done:
+        return done[wanted]
+    sim = simulate(sc, draws=draws, seed=seed, chunks=10, progress=progress)
+    done[wanted] = sim
+    while len(done) > KEEP_SIMULATIONS:
+        done.popitem(last=False)
+    return sim
 
 
 def results(sc: Scenario) -> None:
@@ -64,7 +83,7 @@ def results(sc: Scenario) -> None:
         int(draws),
         int(seed),
         sc,
-        _progress=lambda x: bar.progress(x, text=f"Running the simulation... {x:.0%}"),
+        progress=lambda x: bar.progress(x, text=f"Running the simulation... {x:.0%}"),
     )
     bar.empty()
     st.subheader("How sure are we?")

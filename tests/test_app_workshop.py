@@ -199,3 +199,15 @@ def test_opening_a_snapshot_replaces_the_scenario(store_url):
     no_trouble(at)
     assert at.session_state["scenario"] == other
     assert [d.label for d in at.download_button][:1] == ["Download snapshot (YAML)"]
+
+
+def test_uncertainty_page_for_a_second_visitor_uses_the_finished_simulation():
+    """A second session with the same scenario gets the cached simulation, and the page still draws
+    (a cached function that draws a progress bar cannot be replayed: it used to fail here)."""
+    first = page("9_uncertainty.py")
+    second = page("9_uncertainty.py")
+    for at in (first, second):
+        no_trouble(at)
+        assert not at.error, [e.value for e in at.error]
+        assert any(h.value == "How sure are we?" for h in at.subheader)
+    assert first.dataframe[0].value.equals(second.dataframe[0].value)
