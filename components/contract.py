@@ -111,7 +111,7 @@ def payers_editor(sc: Scenario) -> None:
         "agency": cc.SelectboxColumn(
             "Commissioner paying for outcomes", options=sc.agency_ids, required=True, width="large"
         ),
-        "share": cc.NumberColumn("Share", min_value=0.0, max_value=1.0, step=0.05, format="%.4f", required=True),
+        "share": cc.NumberColumn("Share", step=0.05, format="%.4f", required=True),
     }
     table_editor("payers", ed.payers_table(sc), cols, lambda df: ed.apply_payers_table(document(), df))
     ev = evaluation()

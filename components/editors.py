@@ -22,8 +22,11 @@ from .auth import can_edit
 from .state import clear_problems, document, show_problems, try_apply, version
 
 cc = st.column_config
-FRACTION = {"min_value": 0.0, "max_value": 1.0, "step": 0.01, "format": "%.2f"}
-MONEY = {"min_value": 0.0, "step": 100.0, "format": "%.0f"}
+# No min_value / max_value on editor columns: the grid would clamp a typed 1.4 (or 35 for 35%)
+# to the limit without a word; the scenario's validation says what is wrong instead.
+# The step is also the precision the grid keeps, so it is fine enough for pennies and 0.725.
+FRACTION = {"step": 0.001, "format": "%.3f"}
+MONEY = {"step": 0.01, "format": "localized"}
 
 
 def _edited(key: str) -> bool:
@@ -69,9 +72,9 @@ def node_columns(sc: Scenario, stage: str) -> dict:
     }
     if stage == "need":
         cols |= {
-            "population": cc.NumberColumn("People per year", min_value=0.0, step=1.0, format="%.0f"),
+            "population": cc.NumberColumn("People per year", step=1.0, format="%.0f"),
             "unit_cost": cc.NumberColumn("Cost per person per year (£)", **MONEY),
-            "growth_rate": cc.NumberColumn("Yearly growth", min_value=-1.0, max_value=1.0, step=0.005, format="%.3f"),
+            "growth_rate": cc.NumberColumn("Yearly growth", step=0.005, format="%.3f"),
             "agency": cc.SelectboxColumn("Who bears the cost", options=sc.agency_ids),
         }
     if stage == "outcome":
@@ -89,8 +92,8 @@ def node_columns(sc: Scenario, stage: str) -> dict:
             "evidence_grade": cc.SelectboxColumn(
                 "Evidence grade", options=grades, help="1 strongest .. 6 weakest: sets the optimism bias"
             ),
-            "lag_years": cc.NumberColumn("Lag (years)", min_value=0, max_value=100, step=1, format="%d"),
-            "duration_years": cc.NumberColumn("Lasts (years)", min_value=0, max_value=100, step=1, format="%d"),
+            "lag_years": cc.NumberColumn("Lag (years)", step=1, format="%d"),
+            "duration_years": cc.NumberColumn("Lasts (years)", step=1, format="%d"),
             "drop_off": cc.NumberColumn("Drop-off per year", **FRACTION),
             "price": cc.NumberColumn("Outcome price (£)", **MONEY),
             "data_source": cc.TextColumn("Data source"),

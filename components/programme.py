@@ -86,7 +86,7 @@ def agencies_editor(sc: Scenario) -> None:
 def intake_editor(sc: Scenario) -> None:
     cols = {
         "year": cc.TextColumn("Year", disabled=True),
-        "referred": cc.NumberColumn("People referred", min_value=0.0, step=1.0, format="%.0f"),
+        "referred": cc.NumberColumn("People referred", step=1.0, format="%.0f"),
     }
     table_editor("intake", ed.intake_table(sc), cols, lambda df: ed.apply_intake_table(document(), df), dynamic=False)
     v = version()

@@ -12,6 +12,7 @@ from logic import DEFAULT_EXAMPLE, Evaluation, Scenario, ScenarioError, evaluate
 from logic.assumptions_log import log_entries, with_entries
 from logic.editing import EditError
 from logic.editing import document as as_document
+from logic.report_text import plain_problem
 
 from .auth import can_edit, current_user
 
@@ -95,6 +96,8 @@ def clear_problems(area: str) -> None:
 def show_problems(area: str) -> None:
     lines = st.session_state.get(PROBLEMS, {}).get(area)
     if lines:
+        labels = {n.id: n.label for n in scenario().nodes}
+        lines = [plain_problem(line, labels) for line in lines]
         st.error(
             "This change was not applied - the figures still show the last valid version.\n\n"
             + "\n".join(f"- {line}" for line in lines)

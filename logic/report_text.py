@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # What each headline figure means, in words a commissioner would use.
@@ -150,3 +151,24 @@ def simulation_table(summary: dict) -> str:
         p = "n/a" if m["p_below_zero"] is None else f"{m['p_below_zero']:.1%}"
         lines.append(f"{metric_label(name):34} " + " ".join(f"{c:>14}" for c in cells) + f" {p:>7}")
     return "\n".join(lines)
+
+
+_NODE_AT = re.compile(r"^nodes\[(\d+)\] ([^:\s]+)")
+_LINE_AT = re.compile(r" (costs|benefits)\[(\d+)\]")
+_EDGE_AT = re.compile(r"^edges\[(\d+)\]")
+
+
+def plain_problem(line: str, labels: dict[str, str]) -> str:
+    """A validation line in a workshop's words: the box's label instead of its list position.
+
+    "nodes[11] out-x costs[0]: ..." -> "'Stays home' (out-x), cost line 1: ...". The command line
+    keeps the positions (a file's author wants them); the app speaks to people looking at tables.
+    """
+    m = _NODE_AT.match(line)
+    if m:
+        node_id = m.group(2)
+        name = f"'{labels[node_id]}' ({node_id})" if node_id in labels else f"'{node_id}'"
+        line = name + line[m.end() :]
+    kind = {"costs": "cost", "benefits": "benefit"}
+    line = _LINE_AT.sub(lambda k: f", {kind[k.group(1)]} line {int(k.group(2)) + 1}", line)
+    return _EDGE_AT.sub(lambda k: f"link {int(k.group(1)) + 1}", line)
