@@ -16,7 +16,19 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["", "needs", "activities", "outcomes", "impact", "business_case", "contract", "risk_share", "uncertainty", "scenarios", "assumptions_log"]
+PAGES = [
+    "",
+    "needs",
+    "activities",
+    "outcomes",
+    "impact",
+    "business_case",
+    "contract",
+    "risk_share",
+    "uncertainty",
+    "scenarios",
+    "assumptions_log",
+]
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -49,7 +61,7 @@ def main(out: Path, height: int = 800) -> None:
             for name in PAGES:
                 page.goto(f"http://127.0.0.1:{port}/{name}")
                 page.wait_for_selector("h1", timeout=30_000)
-                time.sleep(3)
+                time.sleep(8)
                 page.screenshot(path=str(out / f"{name or 'programme'}.png"), full_page=True)
                 print("saved", name or "programme")
             browser.close()
