@@ -45,7 +45,13 @@ def who_pays_section() -> None:
         "Delivery costs sit with the provider here; the contract pages show who funds them."
     )
     df = views.who_pays_matrix(ev)
-    st.dataframe(money_frame(df), hide_index=True, width="stretch")
+    # A medium name column keeps every money column on a 1280-pixel screen; the full name shows on hover.
+    st.dataframe(
+        money_frame(df),
+        hide_index=True,
+        width="stretch",
+        column_config={"Organisation": cc.TextColumn("Organisation", width="medium")},
+    )
 
 
 def yearly_section() -> None:
