@@ -33,8 +33,8 @@ def savings_section() -> None:
     if df.empty:
         st.info("No fiscal savings yet: add outcomes with fiscal benefits.")
     else:
-        st.altair_chart(charts.savings_by_agency(df), width="stretch")
-    st.altair_chart(charts.cumulative_net(views.cumulative_position(ev)), width="stretch")
+        st.vega_lite_chart(charts.savings_by_agency(df).to_dict(validate=False), width="stretch")
+    st.vega_lite_chart(charts.cumulative_net(views.cumulative_position(ev)).to_dict(validate=False), width="stretch")
 
 
 def who_pays_section() -> None:
@@ -76,7 +76,7 @@ def do_nothing_section() -> None:
     if df.empty:
         st.info("Give a need its population and unit cost to see what it costs if nothing is done.")
         return
-    st.altair_chart(charts.do_nothing(df), width="stretch")
+    st.vega_lite_chart(charts.do_nothing(df).to_dict(validate=False), width="stretch")
     summary = views.do_nothing_summary(ev)
     st.dataframe(money_frame(summary), hide_index=True, width="stretch")
 

@@ -64,7 +64,15 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
             ),
             legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
         ),
-        strokeDash=alt.condition(alt.datum.series == "Net position", alt.value([1, 0]), alt.value([5, 3])),
+        # A scale rather than alt.condition: the same picture, and much quicker to build on every rerun.
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            scale=alt.Scale(
+                domain=["Cumulative costs", "Cumulative fiscal savings", "Net position"],
+                range=[[5, 3], [5, 3], [1, 0]],
+            ),
+            legend=None,
+        ),
         tooltip=[
             alt.Tooltip("year:O", title="Year"),
             alt.Tooltip("series:N", title=""),
