@@ -128,6 +128,9 @@ def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.nda
     coef = f[rows]
     # A fixed count (brackets are at most 0.5 wide: 2^-60 of that is below float precision), so a
     # row's answer never depends on which other rows share its batch.
+    if rows.size <= SCALAR_ROWS:
+        result[rows] = [_bisect_scalar(a, b, ga, list(cf)) - 1.0 for a, b, ga, cf in zip(lo, hi, g_lo, coef)]
+        return result
     for _ in range(60):
         m = 0.5 * (lo + hi)
         g_m = g(m, coef)
@@ -137,6 +140,25 @@ def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.nda
         hi = np.where(same, hi, m)
     result[rows] = 0.5 * (lo + hi) - 1.0
     return result
+
+
+# A few rows (the central case) are quicker as plain floats than as tiny numpy arrays; the steps are
+# the same, and IEEE arithmetic gives the same answer bit for bit.
+SCALAR_ROWS = 4
+
+
+def _bisect_scalar(lo: float, hi: float, g_lo: float, coef: list[float]) -> float:
+    lo, hi, g_lo = float(lo), float(hi), float(g_lo)
+    for _ in range(60):
+        m = 0.5 * (lo + hi)
+        g_m = 0.0
+        for c in coef:
+            g_m = g_m * m + c
+        if (g_m >= 0) == (g_lo >= 0):
+            lo, g_lo = m, g_m
+        else:
+            hi = m
+    return 0.5 * (lo + hi)
 
 
 def switching_values(c: Compiled, params: dict | None = None, m_max: float = 3.0) -> dict[str, float | None]:
