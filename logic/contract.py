@@ -168,7 +168,7 @@ def switching_values(c: Compiled, params: dict | None = None, m_max: float = 3.0
     finds the first crossing and false position (Illinois) pins it down,
     exactly within one step where no kink intervenes.
     """
-    grid = np.linspace(0.0, m_max, 301)
+    grid = np.linspace(0.0, m_max, 121)  # steps of 0.025; the root is then found exactly
     pos = positions(c, run(c, params, performance=grid))
     parties = list(pos)
     result: dict[str, float | None] = {p: None for p in parties}
