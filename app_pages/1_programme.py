@@ -25,5 +25,5 @@ if not presenting():
         st.subheader("People referred each year")
         programme.intake_editor(sc)
 st.subheader("The theory of change")
-toc_graph(sc, large=presenting())
+toc_graph(sc)
 back_next("1_programme.py")

@@ -34,9 +34,10 @@ def pathway_focus(sc: Scenario) -> set[str] | None:
     return None if chosen == WHOLE_MAP else pathway(sc, chosen)
 
 
-def toc_graph(sc: Scenario, highlight: str | None = None, large: bool = False) -> None:
+def toc_graph(sc: Scenario, highlight: str | None = None) -> None:
     focus = pathway_focus(sc)
-    st.graphviz_chart(to_dot(sc, highlight=highlight, focus=focus), width="stretch", height=640 if large else "content")
+    # A fixed height would centre the drawing in empty space; its own aspect ratio fills the width.
+    st.graphviz_chart(to_dot(sc, highlight=highlight, focus=focus), width="stretch")
     if focus is not None:
         st.caption(f"Showing {len(focus)} of {len(sc.nodes)} boxes: the pathway to the chosen outcome or impact.")
     for w in graph_warnings(sc):

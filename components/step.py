@@ -48,7 +48,7 @@ def stage_page(stage: str) -> None:
     st.title(STAGE_TITLES[stage])
     prompt(stage)
     kpi_strip()
-    toc_graph(sc, highlight=stage, large=presenting())
+    toc_graph(sc, highlight=stage)
     if presenting():
         back_next(STAGE_FILES[stage])
         return
