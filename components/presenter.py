@@ -8,8 +8,8 @@ PRESENTER = "presenter"
 
 _LARGE = """
 <style>
-[data-testid="stMetricValue"] { font-size: 3.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetricValue"] { font-size: 2.8rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
 h1 { font-size: 2.8rem; }
 </style>
 """
