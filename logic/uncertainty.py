@@ -128,6 +128,10 @@ class Simulation:
         return {"draws": self.draws, "seed": self.seed, "metrics": {k: self.summary(k) for k in self.samples}}
 
 
+# Draws evaluated together at most: bounds the engine's working memory (draws x outcomes x years).
+MAX_CHUNK_DRAWS = 20_000
+
+
 def simulate(
     sc: Scenario,
     draws: int | None = None,
@@ -145,8 +149,9 @@ def simulate(
     params = sc.uncertainty.parameters if parameters is None else parameters
     rng = np.random.default_rng(seed)
     inputs = {p.path: draw(p, draws, rng) for p in params}
-    # All inputs are drawn first, so running in chunks (to report progress) gives the same figures.
-    chunks = max(1, min(chunks, draws))
+    # All inputs are drawn first, so running in chunks (to report progress, or to keep the working
+    # arrays small for a million draws) gives the same figures.
+    chunks = max(1, min(max(chunks, math.ceil(draws / MAX_CHUNK_DRAWS)), draws))
     bounds = np.linspace(0, draws, chunks + 1).astype(int)
     parts: list[dict[str, np.ndarray]] = []
     for i in range(chunks):

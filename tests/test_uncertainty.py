@@ -179,3 +179,16 @@ def test_chunked_run_gives_the_same_figures_and_reports_progress():
     b = simulate(sc, draws=1000, seed=9).to_dict()
     assert a == b
     assert seen[-1] == 1.0 and len(seen) == 7
+
+
+def test_large_runs_are_chunked_without_changing_a_figure():
+    from logic import DEFAULT_EXAMPLE, load_scenario, simulate
+    from logic.uncertainty import MAX_CHUNK_DRAWS
+
+    sc = load_scenario(DEFAULT_EXAMPLE)
+    draws = 2 * MAX_CHUNK_DRAWS + 123  # three chunks by default
+    seen = []
+    a = simulate(sc, draws=draws, seed=11, progress=seen.append)
+    b = simulate(sc, draws=draws, seed=11, chunks=7)
+    assert len(seen) == 3
+    assert a.to_dict() == b.to_dict()
