@@ -17,6 +17,13 @@ from .state import content_key, document, evaluation, try_apply, version
 cc = st.column_config
 
 
+def _describe(ev, path: str) -> str:
+    try:
+        return views.describe_path(ev, path)
+    except (StopIteration, IndexError, ValueError):  # a path the scenario no longer has
+        return path
+
+
 def inputs_editor(sc: Scenario) -> None:
     ev = evaluation()
     paths = parameter_paths(ev.compiled)
@@ -26,7 +33,8 @@ def inputs_editor(sc: Scenario) -> None:
             options=paths,
             required=True,
             width="large",
-            help="nodes.ID.field, cohort.engagement_rate, nodes.ID.benefits[0].value ...",
+            help="Which input is uncertain; the snapshot stores it as a path (nodes.ID.field ...).",
+            format_func=lambda path: _describe(ev, path),
         ),
         "dist": cc.SelectboxColumn("Distribution", options=["triangular", "pert", "uniform", "normal"], required=True),
         "low": cc.NumberColumn("Low", format="%.4g", required=True),
