@@ -175,9 +175,13 @@ def parties_section() -> None:
     )
 
 
-def risk_chart(m_now: float) -> alt.Chart:
+def chart_parties() -> list[str]:
+    return list(dict.fromkeys(views.risk_curve(evaluation())["party"]))
+
+
+def risk_chart(m_now: float, shown: list[str] | None = None) -> alt.Chart:
     ev = evaluation()
-    return charts.risk_share(views.risk_curve(ev), views.switching_points(ev), views.cap_zone(ev), m_now)
+    return charts.risk_share(views.risk_curve(ev), views.switching_points(ev), views.cap_zone(ev), m_now, shown)
 
 
 def risk_table() -> None:

@@ -112,9 +112,20 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
 
 
 def risk_share(
-    curve: pd.DataFrame, switching: pd.DataFrame, cap_zone: tuple[float, float] | None, m_now: float
+    curve: pd.DataFrame,
+    switching: pd.DataFrame,
+    cap_zone: tuple[float, float] | None,
+    m_now: float,
+    shown: list[str] | None = None,
 ) -> alt.LayerChart:
-    """Each party's position against performance m, with central case, switching values and cap zone."""
+    """Each party's position against performance m, with central case, switching values and cap zone.
+
+    `shown` leaves parties out (one big line can flatten the rest); each keeps its colour.
+    """
+    parties = list(dict.fromkeys(curve["party"]))
+    if shown:
+        curve = curve[curve["party"].isin(shown)]
+        switching = switching[switching["party"].isin(shown)]
     layers = []
     if cap_zone is not None:
         zone = pd.DataFrame({"start": [cap_zone[0]], "end": [cap_zone[1]], "label": ["Cap binds"]})
@@ -137,7 +148,7 @@ def risk_share(
             color=alt.Color(
                 "party:N",
                 title="Party",
-                scale=alt.Scale(range=PALETTE),
+                scale=alt.Scale(domain=[p for p in parties if not shown or p in shown], range=_colours(parties, shown)),
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
             ),
             tooltip=[
@@ -178,6 +189,11 @@ def risk_share(
         ),
         height=380,
     )
+
+
+def _colours(parties: list[str], shown: list[str] | None) -> list[str]:
+    """Each party's colour by its place among all parties, so hiding one does not recolour the rest."""
+    return [PALETTE[i % len(PALETTE)] for i, p in enumerate(parties) if not shown or p in shown]
 
 
 def histogram(df: pd.DataFrame, title: str, money_axis: bool = True, fmt: str = ",.0f") -> alt.LayerChart:

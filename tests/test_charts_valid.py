@@ -21,3 +21,21 @@ def test_business_case_charts_pass_the_schema(ev):
         spec = chart.to_dict()  # validates against the Vega-Lite schema; raises if not valid
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
         assert chart.to_dict(validate=False) == spec
+
+
+def test_leaving_a_party_out_of_the_risk_chart_keeps_the_others_colours():
+    ev = evaluate(load_scenario(sorted(EXAMPLES.glob("edge_of_care.yaml"))[0]))
+    curve, switching, zone = views.risk_curve(ev), views.switching_points(ev), views.cap_zone(ev)
+    everyone = charts.risk_share(curve, switching, zone, 1.0).to_dict()
+    parties = list(dict.fromkeys(curve["party"]))
+    investor = next(p for p in parties if "investor" in p.lower())
+    some = charts.risk_share(curve, switching, zone, 1.0, [p for p in parties if p != investor]).to_dict()
+
+    def colours(spec):
+        scale = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")["encoding"]["color"]["scale"]
+        return dict(zip(scale["domain"], scale["range"]))
+
+    assert investor not in colours(some)
+    assert all(colours(everyone)[p] == c for p, c in colours(some).items())
+    drawn = {row["party"] for rows in some["datasets"].values() for row in rows if "party" in row}
+    assert investor not in drawn
