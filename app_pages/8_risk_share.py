@@ -19,17 +19,7 @@ def performance_view() -> None:
     m = st.slider(
         "Performance (m): how well the programme works compared with plan", 0.0, 1.5, 1.0, 0.05, key="performance"
     )
-    chart = st.empty()  # drawn above the party picker, which it depends on
-    parties = contract.chart_parties()
-    shown = st.pills(
-        "Parties on the chart",
-        parties,
-        selection_mode="multi",
-        default=parties,
-        key=f"risk-parties-{'|'.join(parties)}",  # a new set of parties starts from all shown
-        help="Leave out a party with a large position to see the others at a closer scale.",
-    )
-    chart.altair_chart(contract.risk_chart(m, shown or None), width="stretch")
+    contract.risk_chart(m)
     st.markdown(f"**Each party's position at m = {m:.2f}**")
     contract.live_positions(m)
 

@@ -23,7 +23,7 @@ from logic.auth import THROTTLE, AuthConfig, ConfigError, User, authenticate
 SIGNED_IN = "auth_signed_in_name"  # session-state key; no widget uses it, so a browser cannot set it
 
 
-def _secrets() -> Mapping:
+def secrets_settings() -> Mapping:
     """Everything in secrets.toml; empty when there is no secrets file at all."""
     try:
         return st.secrets.to_dict()
@@ -38,7 +38,7 @@ def _secrets() -> Mapping:
 
 def _config() -> AuthConfig | None:
     """The sign-in settings; None when sign-in is off. ConfigError when they cannot be used."""
-    return AuthConfig.from_secrets(_secrets())
+    return AuthConfig.from_secrets(secrets_settings())
 
 
 def current_user() -> User | None:

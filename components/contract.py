@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -175,13 +174,22 @@ def parties_section() -> None:
     )
 
 
-def chart_parties() -> list[str]:
-    return list(dict.fromkeys(views.risk_curve(evaluation())["party"]))
-
-
-def risk_chart(m_now: float, shown: list[str] | None = None) -> alt.Chart:
+def risk_chart(m_now: float) -> None:
+    """The risk-share chart with a picker below it to leave parties out (one curve computed per rerun)."""
     ev = evaluation()
-    return charts.risk_share(views.risk_curve(ev), views.switching_points(ev), views.cap_zone(ev), m_now, shown)
+    curve = views.risk_curve(ev)
+    chart = st.empty()  # drawn above the picker, which it depends on
+    parties = list(dict.fromkeys(curve["party"]))
+    shown = st.pills(
+        "Parties on the chart",
+        parties,
+        selection_mode="multi",
+        default=parties,
+        key=f"risk-parties-{'|'.join(parties)}",  # a new set of parties starts from all shown
+        help="Leave out a party with a large position to see the others at a closer scale.",
+    )
+    spec = charts.risk_share(curve, views.switching_points(ev), views.cap_zone(ev), m_now, shown or None)
+    chart.altair_chart(spec, width="stretch")
 
 
 def risk_table() -> None:

@@ -15,19 +15,12 @@ from logic.export.xlsx import workbook_bytes
 from logic.store import Store, StoreError, database_url
 from logic.views import stored_versions_table
 
-from .auth import can_edit, current_user
+from .auth import can_edit, current_user, secrets_settings
 from .state import evaluation, scenario, set_scenario
 
 STORED = "stored"  # where the current scenario came from: {"scenario_id", "version", "locked"}
 UPLOADED = "uploaded-file"  # the last uploaded file opened, so a rerun does not open it again
 CURRENT = "current"
-
-
-def _secrets() -> dict:
-    try:
-        return dict(st.secrets)
-    except Exception:  # no secrets file: Streamlit raises rather than returning empty
-        return {}
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,7 +29,7 @@ def _store(url: str) -> Store:
 
 
 def store() -> Store:
-    return _store(database_url(_secrets()))
+    return _store(database_url(secrets_settings()))
 
 
 def _file_stem(sc: Scenario) -> str:

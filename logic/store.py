@@ -352,19 +352,7 @@ class Store:
             listed = _db_text(sc.name)
             if found.name != listed:  # the scenario is listed under the name of its latest version
                 conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=listed))
-            now = _now()
-            values = dict(
-                scenario_id=scenario_id,
-                author=author,
-                message=message,
-                created_at=now,
-                based_on=based_on,
-                snapshot=snapshot,
-                sha256=digest,
-                locked=False,
-                locked_by=None,
-                locked_at=None,
-            )
+            values = _version_row(scenario_id, snapshot, digest, author, message, based_on, _now())
             # The next number is read and used in the same statement, under the row lock (PostgreSQL)
             # or the write lock (SQLite); the primary key would refuse a duplicate regardless.
             next_version = func.coalesce(func.max(v.version), 0) + 1
@@ -441,19 +429,7 @@ class Store:
         based_on: int | None,
         now: datetime,
     ) -> VersionInfo:
-        values = dict(
-            scenario_id=scenario_id,
-            version=version,
-            author=author,
-            message=message,
-            created_at=now,
-            based_on=based_on,
-            snapshot=snapshot,
-            sha256=digest,
-            locked=False,
-            locked_by=None,
-            locked_at=None,
-        )
+        values = _version_row(scenario_id, snapshot, digest, author, message, based_on, now) | {"version": version}
         conn.execute(versions_table.insert().values(**values))
         return _version_info(values)
 
@@ -693,6 +669,24 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _version_row(
+    scenario_id: str, snapshot: str, digest: str, author: str, message: str, based_on: int | None, now: datetime
+) -> dict[str, Any]:
+    """A new version's row, less its number: never locked when saved."""
+    return dict(
+        scenario_id=scenario_id,
+        author=author,
+        message=message,
+        created_at=now,
+        based_on=based_on,
+        snapshot=snapshot,
+        sha256=digest,
+        locked=False,
+        locked_by=None,
+        locked_at=None,
+    )
 
 
 def _version_info(m: Mapping[str, Any]) -> VersionInfo:

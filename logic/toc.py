@@ -81,18 +81,27 @@ def graph_warnings(sc: Scenario) -> list[str]:
     return warnings
 
 
-def _dot_text(text: str, width: int = 26) -> str:
-    """Wrap a label and escape it for a DOT double-quoted string."""
-    words, lines, line = text.split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
+def wrap_words(text: str, width: int) -> list[str]:
+    """Greedy word wrap for box labels (the app's map and the report's); longer words are cut."""
+    words: list[str] = []
+    for word in text.split():
+        words += [word[i : i + width] for i in range(0, len(word), width)]
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
             lines.append(line)
-            line = w
+            line = word
         else:
-            line = f"{line} {w}".strip()
+            line = f"{line} {word}".strip()
     if line:
         lines.append(line)
-    escaped = [ln.replace("\\", "\\\\").replace('"', '\\"') for ln in lines]
+    return lines
+
+
+def _dot_text(text: str, width: int = 26) -> str:
+    """Wrap a label and escape it for a DOT double-quoted string."""
+    escaped = [ln.replace("\\", "\\\\").replace('"', '\\"') for ln in wrap_words(text, width)]
     return "\\n".join(escaped) or " "
 
 

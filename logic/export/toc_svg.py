@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Node, Scenario
-from ..toc import STAGE_BORDERS, STAGE_COLOURS, STAGE_TITLES
+from ..toc import STAGE_BORDERS, STAGE_COLOURS, STAGE_TITLES, wrap_words
 
 # Sizes in SVG user units (px at 100%). A 4-column drawing is about 930 wide:
 # landscape A4 prints it near 1:1, portrait at about 0.75.
@@ -104,19 +104,7 @@ class Box:
 
 def wrap_label(text: str, width: int = CHARS_PER_LINE, max_lines: int = MAX_LINES) -> list[str]:
     """Greedy word wrap; words longer than a line are cut; past max_lines the last line ends in an ellipsis."""
-    words: list[str] = []
-    for word in text.split():
-        words += [word[i : i + width] for i in range(0, len(word), width)]
-    lines: list[str] = []
-    line = ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
+    lines = wrap_words(text, width)
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
         lines = lines[: max_lines - 1] + [last[: width - 1].rstrip() + "\u2026"]
