@@ -11,26 +11,40 @@ import numpy as np
 
 from .engine import Compiled, Flows, run
 from .finance import pv
+from .model import INVESTOR, PROVIDER
 
-INVESTOR = "investor"
-PROVIDER = "provider"
+
+def pad_years(x: np.ndarray, years: int) -> np.ndarray:
+    """(B, T) -> (B, X): nothing is spent after the horizon."""
+    if x.shape[-1] == years:
+        return x
+    padded = np.zeros(x.shape[:-1] + (years,))
+    padded[..., : x.shape[-1]] = x
+    return padded
 
 
 def funding(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
-    """Yearly funding of delivery costs by party (B, T), margin included."""
+    """Yearly funding by party (B, T), real, margin included: who pays the provider's delivery costs.
+
+    With a fixed share f (a hybrid), the outcome payers fund f of it as a fee
+    not at risk, and the provider (payment by results) or investor (bond) the
+    rest; the investor also funds the bond's own cost lines.
+    """
     margin = 0.0 if c.contract_type == "payment_by_results" else c.margin
     funded = f.delivery_costs * (1.0 + margin)
     out: dict[str, np.ndarray] = {}
     if c.contract_type == "none":
         out[c.agency_ids[0]] = funded
-    elif c.contract_type == "fee_for_service":
+        return out
+    fee = funded if c.contract_type == "fee_for_service" else funded * c.fixed_share
+    if c.contract_type == "fee_for_service" or c.fixed_share > 0:
         for a, share in zip(c.agency_ids, c.payer_share):
             if share > 0:
-                out[a] = funded * share
-    elif c.contract_type == "payment_by_results":
-        out[PROVIDER] = funded
-    else:
-        out[INVESTOR] = funded
+                out[a] = fee * share
+    if c.contract_type == "payment_by_results":
+        out[PROVIDER] = funded * (1.0 - c.fixed_share)
+    elif c.contract_type == "social_impact_bond":
+        out[INVESTOR] = funded * (1.0 - c.fixed_share) + f.investor_costs
     return out
 
 
@@ -41,44 +55,60 @@ def party_ids(c: Compiled) -> list[str]:
     return parties
 
 
+def _pv(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return pv(x, d[:, : x.shape[-1]])
+
+
 def positions(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
-    """Each party's PV position over the batch (B,)."""
-    d = f.discount
+    """Each party's PV position over the batch (B,), real.
+
+    Outcome payments count over the contract's years, after the horizon too,
+    at their real value (cash / I_t), discounted with the schedule carried on.
+    """
+    d = f.discount_x
     funds = funding(c, f)
-    pv_payments = pv(f.payments, d)
-    cash = pv(f.cashable, d)  # (B, A)
-    own = pv(f.agency_costs, d)
+    pv_payments = pv(f.payments_real, d)
+    cash = f.cashable_pv.sum(axis=2)  # (B, A), each line with its own factors
+    own = _pv(f.agency_costs, d)
     result: dict[str, np.ndarray] = {}
     for i, a in enumerate(c.agency_ids):
-        funded = pv(funds[a], d) if a in funds else 0.0
+        funded = _pv(funds[a], d) if a in funds else 0.0
         result[a] = cash[:, i] - own[:, i] - c.payer_share[i] * pv_payments - funded
     if c.contract_type == "payment_by_results":
-        result[PROVIDER] = pv_payments - pv(f.delivery_costs, d)
+        fee = _pv(f.delivery_costs * c.fixed_share, d)
+        result[PROVIDER] = pv_payments + fee - _pv(f.delivery_costs, d)
     else:
-        result[PROVIDER] = pv(f.delivery_costs * c.margin, d)
+        result[PROVIDER] = _pv(f.delivery_costs * c.margin, d)
     if c.contract_type == "social_impact_bond":
-        result[INVESTOR] = pv_payments - pv(funds[INVESTOR], d)
+        result[INVESTOR] = pv_payments - _pv(funds[INVESTOR], d)
     return {k: np.broadcast_to(v, (d.shape[0],)) for k, v in result.items()}
 
 
-def investor_flows(c: Compiled, f: Flows) -> np.ndarray:
-    """The investor's undiscounted yearly cash flow (B, T): payments in, funding out."""
-    return f.payments - funding(c, f)[INVESTOR]
+def investor_flows(c: Compiled, f: Flows, real: bool = False) -> np.ndarray:
+    """The investor's undiscounted yearly flow (B, X): payments in, funding out; cash unless real."""
+    years = f.payments.shape[1]
+    funded = pad_years(funding(c, f)[INVESTOR], years)
+    if real:
+        return f.payments_real - funded
+    return f.payments - funded * f.cash_index
 
 
 def investor_metrics(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
-    """peak_capital, irr, multiple over the batch (nan where undefined or not a bond)."""
+    """peak_capital, irr (nominal), irr_real, multiple over the batch (nan where undefined or not a bond)."""
     B = f.payments.shape[0]
     if c.contract_type != "social_impact_bond":
         nan = np.full(B, np.nan)
-        return {"peak_capital": nan, "irr": nan, "multiple": nan}
+        return {"peak_capital": nan, "irr": nan, "irr_real": nan, "multiple": nan}
     flows = investor_flows(c, f)
     peak = np.maximum(0.0, -np.cumsum(flows, axis=1).min(axis=1))
     paid = f.payments.sum(axis=1)
-    funded = funding(c, f)[INVESTOR].sum(axis=1)
+    funded = (pad_years(funding(c, f)[INVESTOR], flows.shape[1]) * f.cash_index).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         multiple = np.where(funded > 0, paid / np.where(funded > 0, funded, 1.0), np.nan)
-    return {"peak_capital": peak, "irr": irr(flows), "multiple": multiple}
+    nominal = irr(flows)
+    # With no inflation the real flows are the cash flows: one IRR does for both.
+    real = nominal if c.inflation == 0 else irr(investor_flows(c, f, real=True))
+    return {"peak_capital": peak, "irr": nominal, "irr_real": real, "multiple": multiple}
 
 
 def irr(flows: np.ndarray, low: float = -0.999999, high: float = 10.0) -> np.ndarray:

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import contract, finance
+from . import contract, finance, financial
 from .engine import Compiled, Flows, compile_scenario, run
 from .model import Scenario
 
@@ -34,6 +34,7 @@ class Evaluation:
 HEADLINE_KEYS = (
     "pv_costs",
     "pv_fiscal",
+    "pv_transfers",
     "pv_cashable",
     "pv_economic",
     "pv_social",
@@ -45,11 +46,22 @@ HEADLINE_KEYS = (
 )
 
 
-def evaluate(sc: Scenario) -> Evaluation:
+def price_base_label(year: int) -> str:
+    """'2025/26 prices': UK public finances count in financial years."""
+    return f"{year}/{(year + 1) % 100:02d} prices"
+
+
+def evaluate(sc: Scenario, cut_at_horizon: bool = False) -> Evaluation:
+    """The central case. cut_at_horizon=True drops outcome payments after the horizon, as format 1 did."""
     c = compile_scenario(sc)
+    c.cut_at_horizon = cut_at_horizon
     f = run(c)
     head = finance.headline(f)
-    figures: dict[str, Any] = {"name": sc.name}
+    figures: dict[str, Any] = {
+        "name": sc.name,
+        "price_base_year": c.price_base_year,
+        "price_base": price_base_label(c.price_base_year),
+    }
     for k in HEADLINE_KEYS:
         figures[k] = _num(head[k][0])
     payback = int(head["payback_year"][0])
@@ -57,13 +69,10 @@ def evaluate(sc: Scenario) -> Evaluation:
 
     agency = finance.by_agency(f)
     figures["by_agency"] = {a: {k: float(v[0, i]) for k, v in agency.items()} for i, a in enumerate(c.agency_ids)}
-    figures["by_agency"]["provider"] = {
-        "pv_costs": float(finance.pv(f.delivery_costs, f.discount)[0]),
-        "pv_fiscal": 0.0,
-        "pv_cashable": 0.0,
-        "pv_economic": 0.0,
-        "pv_social": 0.0,
-    }
+    nothing = {k: 0.0 for k in agency}
+    figures["by_agency"]["provider"] = {**nothing, "pv_costs": float(finance.pv(f.delivery_costs, f.discount)[0])}
+    if c.contract_type == "social_impact_bond":
+        figures["by_agency"]["investor"] = {**nothing, "pv_costs": float(finance.pv(f.investor_costs, f.discount)[0])}
     figures["additional_outcomes"] = {o: float(f.additional[0, i].sum()) for i, o in enumerate(c.outcome_ids)}
     figures["outcomes"] = {
         o: {
@@ -77,22 +86,35 @@ def evaluate(sc: Scenario) -> Evaluation:
     figures["by_year"] = finance.by_year(f, c.start_year)
     figures["do_nothing"] = finance.do_nothing(sc, f.discount[0])
     figures["contract"] = contract_figures(c, f)
+    figures["financial"] = financial.financial_case(c, f, [a.kind for a in sc.agencies])
     return Evaluation(scenario=sc, compiled=c, flows=f, figures=figures)
 
 
 def contract_figures(c: Compiled, f: Flows) -> dict[str, Any]:
+    """Outcome payments are cash (rate cards are cash sums); positions and PVs are real."""
     pos = contract.positions(c, f)
     inv = contract.investor_metrics(c, f)
+    years = financial.contract_years(f)
     return {
         "type": c.contract_type,
         "payment_basis": c.payment_basis,
+        "indexation": "inflation" if c.indexation else "none",
+        "fixed_share": c.fixed_share,
         "outcome_payments_total": float(f.payments[0].sum()),
-        "pv_outcome_payments": float(finance.pv(f.payments, f.discount)[0]),
+        "outcome_payments_total_real": float(f.payments_real[0].sum()),
+        "pv_outcome_payments": float(finance.pv(f.payments_real, f.discount_x)[0]),
         "payments_beyond_horizon": float(f.payments_beyond[0]),
         "cap": c.cap,
         "cap_binds": bool(f.cap_binds[0]),
-        "payments_by_year": [float(x) for x in f.payments[0]],
+        "outcome_caps_bind": {o: bool(f.outcome_cap_binds[0, i]) for i, o in enumerate(c.outcome_ids)},
+        "years": [c.start_year + t for t in range(years)],
+        "payments_by_year": [float(x) for x in f.payments[0, :years]],
+        "payments_by_outcome": {
+            o: [float(x) for x in f.payments_by_outcome[0, i, :years]] for i, o in enumerate(c.outcome_ids)
+        },
         "parties": {k: float(v[0]) for k, v in pos.items()},
         "switching_values": contract.switching_values(c),
         "investor": {k: _num(v[0]) for k, v in inv.items()},
+        "premium_over_fee_for_service": _num(financial.premium_over_fee_for_service(c, f)[0]),
+        "paid_per_valued_outcome": financial.paid_per_valued_outcome(c, f),
     }

@@ -26,22 +26,29 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def headline(f: Flows) -> dict[str, np.ndarray]:
-    """The headline figures of DESIGN.md, each an array over the batch (nan = undefined)."""
+    """The headline figures of DESIGN.md, each an array over the batch (nan = undefined).
+
+    Each benefit line carries its own discount factors (standard or health): the
+    _pv arrays already hold them, so a PV is a sum over years.
+    """
     d = f.discount
     costs = f.cost_lines.sum(axis=1)  # (B, T)
-    fiscal = f.fiscal.sum(axis=1)
     pv_costs = pv(costs, d)
-    pv_fiscal = pv(fiscal, d)
-    pv_cashable = pv(f.cashable.sum(axis=1), d)
-    pv_economic = pv(f.economic.sum(axis=1), d)
-    pv_social = pv(f.social.sum(axis=1), d)
-    public = pv_fiscal + pv_economic + pv_social
-    cumulative = np.cumsum((fiscal - costs) * d, axis=1)
+    fiscal_pv = f.fiscal_pv.sum(axis=1)  # (B, T)
+    pv_fiscal = fiscal_pv.sum(axis=1)
+    pv_transfers = f.transfers_pv.sum(axis=(1, 2))
+    pv_cashable = f.cashable_pv.sum(axis=(1, 2))
+    pv_economic = f.economic_pv.sum(axis=(1, 2))
+    pv_social = f.social_pv.sum(axis=(1, 2))
+    # A transfer is a real saving to a budget but no value created: left out of public value.
+    public = pv_fiscal - pv_transfers + pv_economic + pv_social
+    cumulative = np.cumsum(fiscal_pv - costs * d, axis=1)
     reached = cumulative >= 0
     payback = np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
     return {
         "pv_costs": pv_costs,
         "pv_fiscal": pv_fiscal,
+        "pv_transfers": pv_transfers,
         "pv_cashable": pv_cashable,
         "pv_economic": pv_economic,
         "pv_social": pv_social,
@@ -56,26 +63,27 @@ def headline(f: Flows) -> dict[str, np.ndarray]:
 
 def by_agency(f: Flows) -> dict[str, np.ndarray]:
     """PV by agency (B, A): costs each pays itself, benefits each receives."""
-    d = f.discount
     return {
-        "pv_costs": pv(f.agency_costs, d),
-        "pv_fiscal": pv(f.fiscal, d),
-        "pv_cashable": pv(f.cashable, d),
-        "pv_economic": pv(f.economic, d),
-        "pv_social": pv(f.social, d),
+        "pv_costs": pv(f.agency_costs, f.discount),
+        "pv_fiscal": f.fiscal_pv.sum(axis=2),
+        "pv_transfers": f.transfers_pv.sum(axis=2),
+        "pv_cashable": f.cashable_pv.sum(axis=2),
+        "pv_economic": f.economic_pv.sum(axis=2),
+        "pv_social": f.social_pv.sum(axis=2),
     }
 
 
 def by_year(f: Flows, start_year: int, row: int = 0) -> list[dict]:
-    """The yearly table for one batch row."""
+    """The yearly table for one batch row (real, within the horizon)."""
     d = f.discount[row]
     costs = f.cost_lines[row].sum(axis=0)
     fiscal = f.fiscal[row].sum(axis=0)
     cashable = f.cashable[row].sum(axis=0)
+    transfers = f.transfers[row].sum(axis=0)
     economic = f.economic[row].sum(axis=0)
     social = f.social[row].sum(axis=0)
     net = fiscal - costs
-    cumulative = np.cumsum(net * d)
+    cumulative = np.cumsum(f.fiscal_pv[row].sum(axis=0) - costs * d)
     return [
         {
             "year_index": t,
@@ -86,6 +94,7 @@ def by_year(f: Flows, start_year: int, row: int = 0) -> list[dict]:
             "fiscal": float(fiscal[t]),
             "cashable": float(cashable[t]),
             "non_cashable": float(fiscal[t] - cashable[t]),
+            "transfers": float(transfers[t]),
             "economic": float(economic[t]),
             "social": float(social[t]),
             "net_fiscal": float(net[t]),

@@ -1,4 +1,7 @@
-"""The scenario schema: snapshot format version 1 (see DESIGN.md).
+"""The scenario schema: snapshot formats 1 and 2 (see DESIGN.md).
+
+Format 2 only adds optional keys; left out, each means what format 1 meant.
+A format-1 file is read into the same model and written back as format 2.
 
 Pydantic models with ``extra="forbid"`` so a misspelt key is an error, strict
 numbers so ``"0.5"`` is not quietly read as 0.5, and finite-only floats.
@@ -15,7 +18,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 FORMAT_V1 = "toc-business-case/1"
+FORMAT_V2 = "toc-business-case/2"
+FORMATS = (FORMAT_V1, FORMAT_V2)
 PROVIDER = "provider"  # the reserved cost payer for delivery costs
+INVESTOR = "investor"  # the cost payer for a bond's own costs (fund management, say)
 
 Stage = Literal["need", "activity", "outcome", "impact"]
 Strength = Literal["strong", "medium", "weak"]
@@ -23,6 +29,10 @@ BenefitType = Literal["fiscal", "economic", "social"]
 ContractType = Literal["none", "fee_for_service", "payment_by_results", "social_impact_bond"]
 PaymentBasis = Literal["gross", "above_baseline"]
 DiscountSchedule = Literal["constant", "green_book"]
+AgencyKind = Literal["public", "donor", "people"]
+IntakeTiming = Literal["start", "mid"]
+DiscountKind = Literal["standard", "health"]
+Indexation = Literal["none", "inflation"]
 
 STAGES: tuple[str, ...] = ("need", "activity", "outcome", "impact")
 STRENGTHS: tuple[str, ...] = ("strong", "medium", "weak")
@@ -66,6 +76,12 @@ def _no_control(x: str) -> str:
     return x
 
 
+def _inflation(x: float) -> float:
+    if not -0.05 <= x <= 0.5:
+        raise ValueError(f"must be between -0.05 and 0.5, got {_fmt(x)}")
+    return x
+
+
 def _growth(x: float) -> float:
     if not -1.0 <= x <= 1.0:
         raise ValueError(f"must be between -1 and 1, got {_fmt(x)}")
@@ -78,6 +94,8 @@ Amount = Annotated[_Finite, AfterValidator(_non_negative)]
 Rate = Annotated[_Finite, AfterValidator(_discount_rate)]
 Growth = Annotated[_Finite, AfterValidator(_growth)]
 Years = Annotated[int, Field(strict=True, ge=0, le=1000)]
+PaymentLag = Annotated[int, Field(strict=True, ge=0, le=50)]
+Inflation = Annotated[_Finite, AfterValidator(_inflation)]
 Text = Annotated[str, Field(strict=True, max_length=10_000)]
 Ident = Annotated[str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)]
 
@@ -95,16 +113,26 @@ class Settings(_Model):
     optimism_bias: dict[Annotated[int, Field(strict=True)], Fraction] = Field(
         default_factory=lambda: dict(DEFAULT_OPTIMISM_BIAS)
     )
+    # Format 2. Prices are of price_base_year (None: the year before start_year).
+    price_base_year: Annotated[int, Field(strict=True)] | None = None
+    inflation: Inflation = 0.0
+    health_discount_rate: Rate = 0.015
+
+    @property
+    def price_base(self) -> int:
+        return self.start_year - 1 if self.price_base_year is None else self.price_base_year
 
 
 class Agency(_Model):
     id: Ident
     name: Text
+    kind: AgencyKind = "public"
 
 
 class Cohort(_Model):
     intake: Annotated[list[Amount], Field(min_length=1)]
     engagement_rate: Fraction
+    intake_timing: IntakeTiming = "start"
 
 
 class CostLine(_Model):
@@ -113,6 +141,8 @@ class CostLine(_Model):
     setup: Amount = 0.0
     per_year: Amount = 0.0
     per_participant: Amount = 0.0
+    evidence_grade: Annotated[int, Field(strict=True)] | None = None  # None: no optimism-bias uplift
+    profile: list[Amount] | None = None  # extra amounts by year index
 
 
 class Benefit(_Model):
@@ -120,6 +150,9 @@ class Benefit(_Model):
     value: Amount
     type: BenefitType
     cashable: Fraction = 1.0
+    transfer: Annotated[bool, Field(strict=True)] = False
+    discount: DiscountKind = "standard"
+    code: Annotated[str, Field(strict=True, max_length=100)] | None = None
 
 
 class Node(_Model):
@@ -147,6 +180,8 @@ class Node(_Model):
     duration_years: Years = 1
     drop_off: Fraction = 0.0
     price: Amount = 0.0
+    payment_lag_years: PaymentLag | None = None  # None: the contract's lag
+    payment_cap: Amount | None = None
     benefits: list[Benefit] = Field(default_factory=list)
 
 
@@ -166,10 +201,12 @@ class OutcomePayer(_Model):
 class Contract(_Model):
     type: ContractType = "none"
     payment_basis: PaymentBasis = "above_baseline"
-    payment_lag_years: Years = 1
+    payment_lag_years: PaymentLag = 1
     cap: Amount | None = None
     provider_margin: Fraction = 0.0
     outcome_payers: list[OutcomePayer] = Field(default_factory=list)
+    indexation: Indexation = "none"
+    fixed_share: Fraction = 0.0
 
 
 class UncertainParameter(_Model):
@@ -199,7 +236,7 @@ class LogEntry(_Model):
 
 
 class Scenario(_Model):
-    format: Literal["toc-business-case/1"]
+    format: Literal["toc-business-case/1", "toc-business-case/2"]
     name: Annotated[str, Field(strict=True, min_length=1, max_length=500)]
     description: Text | None = None
     settings: Settings
@@ -250,6 +287,13 @@ def node_where(index: int, node_id: str | None) -> str:
     return f"nodes[{index}] {node_id}" if node_id else f"nodes[{index}]"
 
 
+def _grade_problem(grade: int, table: dict[int, float]) -> str:
+    if table:
+        grades = ", ".join(str(g) for g in sorted(table))
+        return f"evidence_grade must be one of {grades} (the grades in settings.optimism_bias), got {grade}"
+    return f"evidence_grade {grade} has no optimism bias: settings.optimism_bias is empty"
+
+
 def reference_problems(sc: Scenario) -> list[Problem]:
     """Rules that join one part of the scenario to another."""
     out: list[Problem] = []
@@ -260,8 +304,19 @@ def reference_problems(sc: Scenario) -> list[Problem]:
             out.append(Problem(f"agencies[{i}]", f"duplicate agency id '{a.id}'"))
         if a.id == PROVIDER:
             out.append(Problem(f"agencies[{i}]", f"'{PROVIDER}' is reserved for delivery costs; choose another id"))
+        if a.id == INVESTOR and sc.contract.type == "social_impact_bond":
+            out.append(
+                Problem(f"agencies[{i}]", f"'{INVESTOR}' is reserved for the bond's investor; choose another id")
+            )
         agencies.add(a.id)
 
+    if s.price_base_year is not None and abs(s.price_base_year - s.start_year) > 50:
+        out.append(
+            Problem(
+                "settings.price_base_year",
+                f"must be within 50 years of start_year ({s.start_year}), got {s.price_base_year}",
+            )
+        )
     if len(sc.cohort.intake) > s.horizon_years:
         out.append(
             Problem(
@@ -279,11 +334,36 @@ def reference_problems(sc: Scenario) -> list[Problem]:
         if n.agency is not None and n.agency not in agencies:
             out.append(Problem(where, f"agency '{n.agency}' is not in agencies"))
         for j, c in enumerate(n.costs):
-            if c.payer != PROVIDER and c.payer not in agencies:
-                out.append(Problem(f"{where} costs[{j}]", f"payer '{c.payer}' is not 'provider' or an agency id"))
+            line = f"{where} costs[{j}]"
+            if c.payer == INVESTOR and INVESTOR not in agencies:
+                if sc.contract.type != "social_impact_bond":
+                    out.append(
+                        Problem(
+                            line,
+                            f"payer 'investor' is only possible under a social impact bond (the contract is {sc.contract.type})",
+                        )
+                    )
+            elif c.payer != PROVIDER and c.payer not in agencies:
+                out.append(Problem(line, f"payer '{c.payer}' is not 'provider', 'investor' or an agency id"))
+            if c.evidence_grade is not None and c.evidence_grade not in s.optimism_bias:
+                out.append(Problem(line, _grade_problem(c.evidence_grade, s.optimism_bias)))
+            if c.profile is not None and len(c.profile) > s.horizon_years:
+                out.append(
+                    Problem(
+                        f"{line}.profile",
+                        f"has {len(c.profile)} years but the horizon is {s.horizon_years} years",
+                    )
+                )
         for j, b in enumerate(n.benefits):
             if b.agency not in agencies:
                 out.append(Problem(f"{where} benefits[{j}]", f"agency '{b.agency}' is not in agencies"))
+            if b.transfer and b.type != "fiscal":
+                out.append(
+                    Problem(
+                        f"{where} benefits[{j}]",
+                        f"transfer is only for fiscal lines (a benefit payment no longer made), not {b.type}",
+                    )
+                )
         if n.stage == "outcome":
             if n.rate_with is None:
                 out.append(Problem(where, "rate_with is required for an outcome"))
@@ -291,12 +371,7 @@ def reference_problems(sc: Scenario) -> list[Problem]:
                 out.append(Problem(where, "rate_without is required for an outcome (the counterfactual)"))
         # Only outcomes use a grade; on other nodes it is checked only where written.
         if (n.stage == "outcome" or "evidence_grade" in n.model_fields_set) and n.evidence_grade not in s.optimism_bias:
-            if s.optimism_bias:
-                grades = ", ".join(str(g) for g in sorted(s.optimism_bias))
-                text = f"evidence_grade must be one of {grades} (the grades in settings.optimism_bias), got {n.evidence_grade}"
-            else:
-                text = f"evidence_grade {n.evidence_grade} has no optimism bias: settings.optimism_bias is empty"
-            out.append(Problem(where, text))
+            out.append(Problem(where, _grade_problem(n.evidence_grade, s.optimism_bias)))
         if n.costs and n.stage != "activity":
             out.append(Problem(where, "only activities have costs"))
         if n.benefits and n.stage != "outcome":

@@ -21,10 +21,13 @@ from pydantic import BaseModel, ValidationError
 
 from .model import (
     FORMAT_V1,
+    FORMAT_V2,
+    FORMATS,
     MAX_AMOUNT,
     Node,
     Problem,
     Scenario,
+    Settings,
     node_where,
     reference_problems,
 )
@@ -37,7 +40,7 @@ MAX_DEPTH = 50  # a scenario nests about six levels deep; far deeper is a mistak
 MAX_DIGITS = 100  # no amount needs a longer number, and int() of thousands of digits is slow or refused
 MAX_REPORT = 500  # characters of a location or a message in one problem line
 MAX_PROBLEMS = 100  # problems listed in one report
-KNOWN_FORMATS = (FORMAT_V1,)
+KNOWN_FORMATS = FORMATS
 
 # libyaml (C) reads a 5 MB file in a fraction of a second where the pure-Python
 # reader takes minutes; PyYAML's wheels include it, and without it reading
@@ -343,10 +346,12 @@ def parse_scenario(doc: Any) -> Scenario:
     if not isinstance(doc, dict):
         raise ScenarioError([Problem("file", f"must be a mapping of keys to values, got {_kind(doc)}")])
     if "format" not in doc:
-        raise ScenarioError([Problem("", f"format is required: the first line of a snapshot is 'format: {FORMAT_V1}'")])
+        raise ScenarioError([Problem("", f"format is required: the first line of a snapshot is 'format: {FORMAT_V2}'")])
     fmt = doc["format"]
     if not isinstance(fmt, str) or fmt not in KNOWN_FORMATS:
-        raise ScenarioError([Problem("format", f"must be '{FORMAT_V1}', got {_short(fmt)}")])
+        raise ScenarioError(
+            [Problem("format", f"must be '{FORMAT_V2}' (or the older '{FORMAT_V1}'), got {_short(fmt)}")]
+        )
     try:
         sc = Scenario.model_validate(doc)
     except ValidationError as exc:
@@ -363,7 +368,15 @@ def parse_scenario(doc: Any) -> Scenario:
     problems = graph_problems(sc) + parameter_problems(sc)
     if problems:
         raise ScenarioError(problems)
-    return sc
+    # Every key format 2 added means, left out, what format 1 meant: the scenario is held as format 2
+    # (source_format() tells what a file was written in, for the one change of meaning).
+    return sc.model_copy(update={"format": FORMAT_V2}) if sc.format != FORMAT_V2 else sc
+
+
+def source_format(doc: Any) -> str | None:
+    """The format a parsed snapshot document was written in, or None."""
+    fmt = doc.get("format") if isinstance(doc, dict) else None
+    return fmt if fmt in KNOWN_FORMATS else None
 
 
 def load_scenario(source: str | bytes | Path) -> Scenario:
@@ -596,17 +609,47 @@ def _short(value: Any) -> str:
 
 # --- writing ----------------------------------------------------------------
 
-_NODE_DEFAULTS = {
-    name: f.get_default(call_default_factory=True) for name, f in Node.model_fields.items() if not f.is_required()
+
+def _defaults(model: type[BaseModel]) -> dict:
+    return {
+        name: f.get_default(call_default_factory=True) for name, f in model.model_fields.items() if not f.is_required()
+    }
+
+
+_NODE_DEFAULTS = _defaults(Node)
+# Format 2's own keys are written only where they differ from their default, so a file that uses none
+# of them reads as format 1 did.
+_V2_DEFAULTS = {
+    "settings": {k: v for k, v in _defaults(Settings).items() if k in ("inflation", "health_discount_rate")},
+    "agency": {"kind": "public"},
+    "cohort": {"intake_timing": "start"},
+    "cost": {"evidence_grade": None, "profile": None},
+    "benefit": {"transfer": False, "discount": "standard"},
+    "contract": {"indexation": "none", "fixed_share": 0.0},
 }
 
 
+def _drop(record: dict, defaults: dict) -> dict:
+    return {k: v for k, v in record.items() if not (k in defaults and v == defaults[k])}
+
+
 def scenario_to_dict(sc: Scenario) -> dict:
-    """The snapshot as plain data: optional node keys left at their default are left out."""
+    """The snapshot as plain data (always format 2): optional keys left at their default are left out."""
     doc = sc.model_dump(mode="python", exclude_none=True)
-    doc["nodes"] = [
-        {k: v for k, v in node.items() if not (k in _NODE_DEFAULTS and v == _NODE_DEFAULTS[k])} for node in doc["nodes"]
-    ]
+    doc["format"] = FORMAT_V2
+    doc["settings"] = _drop(doc["settings"], _V2_DEFAULTS["settings"])
+    doc["agencies"] = [_drop(a, _V2_DEFAULTS["agency"]) for a in doc["agencies"]]
+    doc["cohort"] = _drop(doc["cohort"], _V2_DEFAULTS["cohort"])
+    doc["contract"] = _drop(doc["contract"], _V2_DEFAULTS["contract"])
+    nodes = []
+    for node in doc["nodes"]:
+        node = _drop(node, _NODE_DEFAULTS)
+        if "costs" in node:
+            node["costs"] = [_drop(c, _V2_DEFAULTS["cost"]) for c in node["costs"]]
+        if "benefits" in node:
+            node["benefits"] = [_drop(b, _V2_DEFAULTS["benefit"]) for b in node["benefits"]]
+        nodes.append(node)
+    doc["nodes"] = nodes
     if not doc.get("log"):
         doc.pop("log", None)
     return doc

@@ -224,30 +224,21 @@ def rate_card(ev: Evaluation) -> pd.DataFrame:
 
 
 def deadweight_paid(ev: Evaluation) -> dict:
-    """Of the outcome payments (before the cap), how much pays for outcomes that would have happened anyway."""
+    """Of the outcome payments (cash, before any cap), how much pays for outcomes that would have happened anyway."""
     f = ev.flows
     c = ev.compiled
-    sc = ev.scenario
     if c.contract_type in ("none", "fee_for_service"):
         return {"total": 0.0, "deadweight": 0.0, "share": None}
-    price = np.array([o.price for o in sc.outcomes])
-    total = float((f.payments_by_outcome[0].sum(axis=1)).sum() + _beyond_uncapped(ev))
+    total = float(f.payments_uncapped[0].sum())
+    dead = 0.0
     if c.payment_basis == "gross":
-        dead = float((f.deadweight[0].sum(axis=1) * price).sum())
-    else:
-        dead = 0.0
+        # Each outcome's cohorts are paid its own lag later, at that year's index where prices are indexed.
+        price = np.array([o.price for o in ev.scenario.outcomes])
+        for i in range(len(c.outcome_ids)):
+            years = np.arange(c.horizon) + int(c.pay_lag[i])
+            scale = f.cash_index[years] if c.indexation else 1.0
+            dead += float((f.deadweight[0, i] * price[i] * scale).sum())
     return {"total": total, "deadweight": dead, "share": dead / total if total > 0 else None}
-
-
-def _beyond_uncapped(ev: Evaluation) -> float:
-    """Uncapped payments falling after the horizon (payments_by_outcome only holds years within it)."""
-    c = ev.compiled
-    f = ev.flows
-    price = np.array([o.price for o in ev.scenario.outcomes])
-    counts = f.gross[0] if c.payment_basis == "gross" else np.maximum(0.0, f.gross[0] - f.deadweight[0])
-    per_cohort = (counts * price[:, None]).sum(axis=0)  # (C,)
-    years = np.arange(len(per_cohort)) + c.payment_lag
-    return float(per_cohort[years >= c.horizon].sum())
 
 
 def fair_shares(ev: Evaluation) -> dict[str, float]:

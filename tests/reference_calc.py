@@ -111,8 +111,9 @@ def _prepare(doc: dict) -> dict:
         "cost_lines": cost_lines,
         "contract": {
             "type": ctype,
-            # READING: payment_basis has no documented default; gross if absent.
-            "basis": contract.get("payment_basis", "gross"),
+            # DESIGN's list of defaults gives payment_basis above_baseline
+            # (an earlier reading here took gross; every test sets it).
+            "basis": contract.get("payment_basis", "above_baseline"),
             "lag": int(contract.get("payment_lag_years", 1)),
             "cap": None if cap is None else float(cap),
             # Under payment by results the provider carries its own costs,

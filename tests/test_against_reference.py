@@ -25,13 +25,16 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 try:  # tests/ may or may not be a package
-    from . import reference_calc
+    from . import reference_calc, reference_calc_v2
 except ImportError:
     import reference_calc
+    import reference_calc_v2
 discount_factors = reference_calc.discount_factors
 irr_roots = reference_calc.irr_roots
 positions_at = reference_calc.positions_at
-reference_evaluate = reference_calc.reference_evaluate
+# Format-1 files are evaluated by the format-2 rules (DESIGN.md): the one change of meaning is that
+# outcome payments after the horizon now count. The format-2 reference reads them so.
+reference_evaluate = reference_calc_v2.reference_evaluate_v2
 
 TOL = dict(rel_tol=1e-6, abs_tol=1e-6)
 
@@ -600,27 +603,41 @@ def test_cap_binds_mid_year():
 
 
 def test_payment_lag_past_horizon():
-    # Lag 3: cohorts paid in years 3, 4, 5; year 5 is past H-1 = 4:
-    # 40000 within, 20000 beyond, left out of every other figure.
+    # Lag 3: cohorts paid in years 3, 4, 5; year 5 is past H-1 = 4: 20000 of the 60000 falls after
+    # the horizon. Format 2 (and a format-1 file read by it) counts it in every contract figure
+    # (it is owed for outcomes achieved within the horizon); format 1 left it out.
     check(
         contract_doc("social_impact_bond", lag=3),
         {
-            "contract.outcome_payments_total": 40000,
+            "contract.outcome_payments_total": 60000,
             "contract.payments_beyond_horizon": 20000,
-            "contract.parties.investor": 40000 - 73500,
-            "contract.investor.multiple": 40000 / 73500,
-            "contract.parties.council": 27000 - 5000 - 32000,
+            "contract.parties.investor": 60000 - 73500,
+            "contract.investor.multiple": 60000 / 73500,
+            "contract.parties.council": 27000 - 5000 - 0.8 * 60000,
         },
     )
     # With a 50000 cap as well, only what the cap leaves goes beyond: 10000.
     check(
         contract_doc("social_impact_bond", lag=3, cap=50000),
         {
-            "contract.outcome_payments_total": 40000,
+            "contract.outcome_payments_total": 50000,
             "contract.payments_beyond_horizon": 10000,
             "contract.cap_binds": True,
         },
     )
+
+
+def test_format_1_rule_is_still_available_for_the_notice():
+    # evaluate(..., cut_at_horizon=True) reproduces format 1 (payments after the horizon dropped),
+    # so the app can say how far each position moved: 40000 paid within the horizon.
+    from logic import evaluate, load_scenario
+
+    sc = load_scenario(yaml.safe_dump(contract_doc("social_impact_bond", lag=3), sort_keys=False))
+    old = evaluate(sc, cut_at_horizon=True).to_dict()["contract"]
+    assert math.isclose(old["outcome_payments_total"], 40000, **TOL)
+    assert math.isclose(old["payments_beyond_horizon"], 20000, **TOL)
+    assert math.isclose(old["parties"]["investor"], 40000 - 73500, **TOL)
+    assert math.isclose(old["parties"]["council"], 27000 - 5000 - 32000, **TOL)
 
 
 def test_payment_by_results_ignores_margin():
@@ -784,6 +801,8 @@ def compare(doc: dict, ref: dict, eng: dict) -> list:
             for k, v in r.items():
                 if k in ("irr_roots", "flows", "irr", "switching_values"):
                     continue  # compared below with their own rules
+                if k in ("contract_years", "payments_cash_by_year", "irr_real_roots", "flows_real"):
+                    continue  # the format-2 reference's workings, checked in test_reference_v2.py
                 if k not in e:
                     bad.append(f"{path}.{k}: missing in engine")
                 else:

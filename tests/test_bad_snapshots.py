@@ -63,7 +63,9 @@ EXPECTED = {
     "bool_for_number.yaml": "settings: horizon_years must be a whole number, got true",
     "colon_in_plain_text.yaml": "file: line 4, column 23: mapping values are not allowed",
     "control_character.yaml": "file: line 29, column 28: contains a character YAML does not allow (U+0000)",
-    "cost_unknown_payer.yaml": "nodes[1] act-therapy costs[0]: payer 'charity' is not 'provider' or an agency id",
+    "cost_unknown_payer.yaml": (
+        "nodes[1] act-therapy costs[0]: payer 'charity' is not 'provider', 'investor' or an agency id"
+    ),
     "custom_tag.yaml": "file: line 8, column 18: contains a tag that is not allowed (!percent)",
     "cycle.yaml": "edges: the links form a cycle: out-stays-home -> out-second -> out-stays-home",
     "date_for_year.yaml": "settings: start_year must be a whole number, got the date 2026-04-01",
@@ -85,7 +87,7 @@ EXPECTED = {
     "exponent_without_point.yaml": "contract: cap must be a number, got the text '3e6' (YAML reads this as text; "
     "write it as 3.0e+6)",
     "forbidden_edge.yaml": "edges[4]: a link from impact 'impact-safe-families' to need 'need-care-entry' is not",
-    "format_is_a_number.yaml": "format: must be 'toc-business-case/1', got 1",
+    "format_is_a_number.yaml": "format: must be 'toc-business-case/2' (or the older 'toc-business-case/1'), got 1",
     "horizon_not_whole.yaml": "settings: horizon_years must be a whole number, got 10.5",
     "horizon_too_long.yaml": "settings: horizon_years must be at most 100, got 250",
     "horizon_zero.yaml": "settings: horizon_years must be at least 1, got 0",
@@ -156,7 +158,9 @@ EXPECTED = {
     "unknown_strength.yaml": "edges[1]: strength must be one of 'strong', 'medium' or 'weak', got 'very strong'",
     "very_long_key.yaml": "file: line 11, column 5003:",
     "very_long_line.yaml": "nodes[3] impact-safe-families: label is too long (at most 10000 characters)",
-    "wrong_format_version.yaml": "format: must be 'toc-business-case/1', got 'toc-business-case/2'",
+    "wrong_format_version.yaml": (
+        "format: must be 'toc-business-case/2' (or the older 'toc-business-case/1'), got 'toc-business-case/3'"
+    ),
     "wrong_type_horizon.yaml": "settings: horizon_years must be a whole number, got 'ten'",
     "yaml_version_2.yaml": "file: line 2, column 1: found incompatible YAML document",
     "years_too_many.yaml": "nodes[2] out-stays-home: duration_years must be at most 1000, got 5000",

@@ -162,7 +162,15 @@ def test_benefit_lines_added_and_removed(pair):
     with_two = parse_scenario(doc)
     (d,) = input_differences(before, with_two)
     assert d.path == "nodes.out-stays-home.benefits[0]" and d.before is None
-    assert d.after == {"agency": "nhs", "value": 1000.0, "type": "fiscal", "cashable": 1.0}
+    assert d.after == {
+        "agency": "nhs",
+        "value": 1000.0,
+        "type": "fiscal",
+        "cashable": 1.0,
+        "transfer": False,
+        "discount": "standard",
+        "code": None,
+    }
     assert d.label == "Stays out of care for 12 months after referral: benefit to NHS board (fiscal)"
     # removing the first of two lines is one removal, not a change to every line after it
     (d,) = input_differences(with_two, before)

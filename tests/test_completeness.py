@@ -82,8 +82,8 @@ def test_problem_lines_name_the_box_not_its_position():
         == "'Stays home' (out-x): rate_with must be between 0 and 1, got 1.4"
     )
     assert (
-        plain_problem("nodes[3] act-new costs[0]: payer 'x' is not 'provider' or an agency id", labels)
-        == "'act-new', cost line 1: payer 'x' is not 'provider' or an agency id"
+        plain_problem("nodes[3] act-new costs[0]: payer 'x' is not 'provider', 'investor' or an agency id", labels)
+        == "'act-new', cost line 1: payer 'x' is not 'provider', 'investor' or an agency id"
     )
     assert plain_problem("edges[4]: source 'a' is not a node id", labels) == "link 5: source 'a' is not a node id"
     assert plain_problem("cohort.intake: has 12 years", labels) == "cohort.intake: has 12 years"

@@ -127,7 +127,7 @@ def test_sha256_is_the_snapshot_hash(example, example_html):
     page = Page(example_html)
     assert page.by_id["snapshot-sha256"].strip() == snapshot_sha256(example)
     assert "Source: GMCA Unit Cost Database v1.4" in page.all_text
-    assert "edge_of_care.yaml" in page.all_text and "toc-business-case/1" in page.all_text
+    assert "edge_of_care.yaml" in page.all_text and "toc-business-case/2" in page.all_text
     assert "02 January 2030" in page.all_text
 
 

@@ -33,7 +33,7 @@ def test_example_roundtrip(example_path):
     sc = load_scenario(example_path)
     text = roundtrip(sc)
     assert text == dump_scenario(sc)  # dumping twice gives the same text
-    assert text.startswith("format: toc-business-case/1\n")
+    assert text.startswith("format: toc-business-case/2\n")  # a format-1 file is written back as format 2
 
 
 def test_bundled_examples_roundtrip():
@@ -243,7 +243,7 @@ def test_generated_scenarios_roundtrip(doc):
     assert dump_scenario(back) == text
     # and the text is plain YAML a person or another tool can read
     plain = yaml.safe_load(text)
-    assert plain["format"] == "toc-business-case/1"
+    assert plain["format"] == "toc-business-case/2"
     assert all(math.isfinite(x) for x in plain["cohort"]["intake"])
 
 

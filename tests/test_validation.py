@@ -143,9 +143,9 @@ def _cycle(doc):
 
 CASES = [
     # format and required keys
-    ("wrong format", _set("format", "toc-business-case/2"), "format", "must be 'toc-business-case/1'"),
+    ("wrong format", _set("format", "toc-business-case/3"), "format", "must be 'toc-business-case/2'"),
     ("format missing", _del("format"), "format", "is required"),
-    ("format a number", _set("format", 1), "format", "must be 'toc-business-case/1'"),
+    ("format a number", _set("format", 1), "format", "must be 'toc-business-case/2'"),
     ("name missing", _del("name"), "name", "is required"),
     ("name empty", _set("name", ""), "name", "must not be empty"),
     ("start_year missing", _del("settings.start_year"), "settings", "start_year is required"),
@@ -327,7 +327,7 @@ CASES = [
         "unknown cost payer",
         _set("nodes.1.costs.0.payer", "police"),
         f"{ACT} costs[0]",
-        "payer 'police' is not 'provider' or an agency id",
+        "payer 'police' is not 'provider', 'investor' or an agency id",
     ),
     ("unknown need agency", _set("nodes.0.agency", "police"), NEED, "agency 'police' is not in agencies"),
     (
