@@ -320,8 +320,8 @@ def convolve_years(valued: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
 
 def _by_agency(lines: np.ndarray, onehot: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """(B, L, T) lines -> (B, A, T), keeping the lines where mask is true."""
-    return np.einsum("blt,la->bat", lines, onehot * mask[:, None])
+    """(B, L, T) lines -> (B, A, T), keeping the lines where mask is true (a matrix product: BLAS, not einsum)."""
+    return np.matmul((onehot * mask[:, None]).T, lines)
 
 
 def run(c: Compiled, params: dict[str, np.ndarray] | None = None, performance: np.ndarray | float = 1.0) -> Flows:
