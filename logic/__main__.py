@@ -1,4 +1,4 @@
-"""The command line: `python -m logic validate|evaluate|simulate|export FILE`."""
+"""The command line: `python -m logic validate|evaluate|simulate|export FILE`, `new OUT`, `templates`."""
 
 from __future__ import annotations
 
@@ -28,10 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     x.add_argument("file")
     x.add_argument("--xlsx", metavar="OUT", help="write the workbook here")
     x.add_argument("--html", metavar="OUT", help="write the report here")
+    n = sub.add_parser("new", help="write a blank programme, or a template, as a snapshot to fill in")
+    n.add_argument("file", metavar="OUT")
+    n.add_argument("--template", metavar="NAME", help="start from this template (see `templates`)")
+    sub.add_parser("templates", help="the templates, one line each")
     args = parser.parse_args(argv)
     if args.command == "export" and not (args.xlsx or args.html):
         print("export needs --xlsx OUT, --html OUT or both")
         return 2
+    if args.command == "templates":
+        return _templates()
+    if args.command == "new":
+        return _new(args)
 
     try:
         sc = load_scenario(_path(args.file))
@@ -83,6 +91,38 @@ def _export(sc, args) -> int:
     except OSError as exc:  # a folder that does not exist, no permission, a full disk
         print(f"could not write {exc.filename}: {exc.strerror}")
         return 2
+    return 0
+
+
+def _templates() -> int:
+    from .templates import templates
+
+    for t in templates():
+        print(f"{t.key:24} {t.summary}")
+    return 0
+
+
+def _new(args) -> int:
+    from pathlib import Path
+
+    from . import dump_scenario
+    from .templates import blank_scenario, template
+
+    out = Path(args.file)
+    if out.exists():
+        print(f"{out} already exists; choose another name (nothing was written)")
+        return 2
+    try:
+        sc = template(args.template).load() if args.template else blank_scenario()
+    except KeyError as exc:
+        print(exc.args[0])
+        return 2
+    try:
+        out.write_text(dump_scenario(sc), encoding="utf-8")
+    except OSError as exc:
+        print(f"could not write {out}: {exc.strerror}")
+        return 2
+    print(f"wrote {out}")
     return 0
 
 

@@ -44,7 +44,9 @@ def headline(f: Flows) -> dict[str, np.ndarray]:
     public = pv_fiscal - pv_transfers + pv_economic + pv_social
     cumulative = np.cumsum(fiscal_pv - costs * d, axis=1)
     reached = cumulative >= 0
-    payback = np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
+    # With no costs and no savings there is nothing to pay back: "not yet", not "year 0".
+    empty = ~(costs != 0).any(axis=1) & ~(fiscal_pv != 0).any(axis=1)
+    payback = np.where(reached.any(axis=1) & ~empty, reached.argmax(axis=1), -1)
     return {
         "pv_costs": pv_costs,
         "pv_fiscal": pv_fiscal,

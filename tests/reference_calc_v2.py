@@ -554,6 +554,10 @@ def reference_evaluate_v2(doc: dict) -> dict:
                 "cumulative_discounted_net_fiscal": cumulative,
             }
         )
+    # Issue "Start a programme of your own": with no costs and no fiscal benefit in any year there is
+    # nothing to pay back, so payback is "not yet" (null), not year 0.
+    if all(x == 0 for x in costs) and all(x == 0 for x in disc_fiscal):
+        payback = None
 
     additional, valued = {}, {}
     for o in p["outcomes"]:

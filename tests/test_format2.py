@@ -299,3 +299,14 @@ def test_format_2_round_trip_keeps_every_new_key():
     assert load_scenario(text) == sc
     for words in ("price_base_year: 2024", "kind: people", "intake_timing: mid", "evidence_grade: 4", "transfer: true"):
         assert words in text
+
+
+def test_payback_is_not_yet_with_no_costs_and_no_savings():
+    from logic.templates import blank_scenario
+
+    r = evaluate(blank_scenario()).to_dict()
+    assert r["payback_year"] is None and r["pv_costs"] == 0 and r["bcr_fiscal"] is None
+    # savings with no cost pay back at once
+    doc = example_1()
+    doc["nodes"][0]["costs"] = []
+    assert run(doc)["payback_year"] == 0
