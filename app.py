@@ -8,9 +8,10 @@ import streamlit as st
 def main() -> None:
     st.set_page_config(page_title="Theory of change to business case", page_icon=":material/insights:", layout="wide")
     from components.auth import gate
-    from components.navigation import navigation
+    from components.navigation import NEW_PROGRAMME, navigation, page
     from components.presenter import PRESENTER
     from components.state import scenario
+    from components.undo import undo_redo_buttons
 
     gate()  # sign-in on: only the form until someone signs in (it stops the run); off: nothing
     scenario()  # loads the bundled example on first visit
@@ -21,6 +22,8 @@ def main() -> None:
         help="For the room's screen: hides the editors and shows the map and the key figures large.",
     )
     st.sidebar.caption(f"Scenario: **{scenario().name}**")
+    undo_redo_buttons()
+    st.sidebar.page_link(page(NEW_PROGRAMME), label="New programme", icon=":material/add_circle:")
     try:
         nav.run()
     except Exception as exc:
@@ -29,8 +32,8 @@ def main() -> None:
         # A page must never show a traceback; the log keeps the details.
         logging.getLogger(__name__).exception("page failed")
         st.error(
-            "Something went wrong drawing this page. Your scenario is unchanged; "
-            "undo the last change or reload the example from the Programme page."
+            "Something went wrong drawing this page. Your scenario is unchanged: press Undo in the sidebar to "
+            "take back the last change, or start again from a template on the New programme page."
         )
 
 

@@ -35,7 +35,9 @@ STEPS = (
 KEEPING = (
     Step("10_scenarios.py", "Scenarios", ":material/folder_open:", "Keep and share"),
     Step("11_assumptions_log.py", "Assumptions log", ":material/history:", "Keep and share"),
+    Step("12_new_programme.py", "New programme", ":material/add_circle:", "Keep and share"),
 )
+NEW_PROGRAMME = KEEPING[2]
 
 
 def page(step: Step) -> st.Page:

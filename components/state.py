@@ -21,12 +21,16 @@ VERSION = "scenario_version"
 PROBLEMS = "problems"
 
 
+SAVED = "scenario_saved_key"  # the content of the scenario as last opened, started or saved
+
+
 def scenario() -> Scenario:
     """The current scenario; the bundled example on first use."""
     if SCENARIO not in st.session_state:
         st.session_state[SCENARIO] = load_scenario(DEFAULT_EXAMPLE)
         st.session_state[VERSION] = 0
         st.session_state[PROBLEMS] = {}
+        mark_saved()
     return st.session_state[SCENARIO]
 
 
@@ -53,8 +57,33 @@ def evaluation(sc: Scenario | None = None) -> Evaluation:
 
 
 def set_scenario(sc: Scenario) -> None:
+    """Make `sc` the scenario; the one before can be brought back with Undo."""
+    from .undo import history  # noqa: PLC0415 - undo imports this module
+
+    history().record(scenario())
+    replace_scenario(sc)
+
+
+def replace_scenario(sc: Scenario) -> None:
+    """Make `sc` the scenario without recording it for Undo (Undo and Redo themselves)."""
     st.session_state[SCENARIO] = sc
     st.session_state[VERSION] = version() + 1
+
+
+def start_scenario(sc: Scenario) -> None:
+    """A new programme, a template or an opened snapshot: undoable, and nothing unsaved yet."""
+    set_scenario(sc)
+    st.session_state[PROBLEMS] = {}
+    mark_saved()
+
+
+def mark_saved() -> None:
+    """Call when the scenario has been saved or opened: it has no unsaved changes."""
+    st.session_state[SAVED] = content_key(scenario())
+
+
+def has_unsaved_changes() -> bool:
+    return st.session_state.get(SAVED) != content_key(scenario())
 
 
 def try_apply(area: str, build) -> bool:

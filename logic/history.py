@@ -48,3 +48,14 @@ class History:
     def clear(self) -> None:
         self.undo_stack.clear()
         self.redo_stack.clear()
+
+
+def restored(current: Scenario, target: Scenario, action: str, by: str | None = None) -> Scenario:
+    """`target`'s inputs exactly, with `current`'s assumptions log plus one entry per input put back.
+
+    The log records an undo (or redo) as a change: what was put back, from what, to what.
+    """
+    from .assumptions_log import log_entries  # noqa: PLC0415 - the log's module needs compare, a heavier import
+
+    entries = [e.model_copy(update={"what": f"{action}: {e.what}"}) for e in log_entries(current, target, by=by)]
+    return target.model_copy(update={"log": [*current.log, *entries]})

@@ -103,3 +103,16 @@ def test_history_keeps_the_last_fifty():
         current = h.undo(current)
         undone.append(current.name)
     assert undone == [f"v{i}" for i in range(59, 9, -1)]
+
+
+def test_undo_restores_inputs_exactly_and_logs_the_undo():
+    from logic.history import restored
+
+    a = template("edge_of_care").load()
+    b = a.model_copy(update={"cohort": a.cohort.model_copy(update={"engagement_rate": 0.5})})
+    back = restored(b, a, "Undo", by="Sam")
+    assert back.model_dump(exclude={"log"}) == a.model_dump(exclude={"log"})
+    assert evaluate(back).to_dict() == evaluate(a).to_dict()
+    (entry,) = back.log[len(b.log) :]
+    assert entry.what.startswith("Undo: ") and entry.path == "cohort.engagement_rate"
+    assert (entry.before, entry.after, entry.by) == ("0.5", f"{a.cohort.engagement_rate:.10g}", "Sam")
