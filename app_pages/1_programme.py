@@ -8,7 +8,8 @@ from components.kpi import kpi_strip
 from components.navigation import back_next
 from components.presenter import presenter_style, presenting
 from components.state import scenario
-from components.step import prompt
+from components.step import prompt, still_to_decide
+from logic.completeness import completeness
 
 sc = scenario()
 presenter_style()
@@ -16,6 +17,8 @@ st.title("Programme")
 prompt("programme")
 kpi_strip()
 if not presenting():
+    if any(gap.stage == "programme" for gap in completeness(sc)):  # the horizon, the discount schedule
+        still_to_decide(sc, "programme")
     programme.settings_editor(sc)
     left, right = st.columns([3, 2])
     with left:

@@ -126,28 +126,101 @@ def links_editor(sc: Scenario, stage: str) -> None:
 
 
 def costs_editor(sc: Scenario) -> None:
+    grades = sorted(sc.settings.optimism_bias)
+    uplifts = ", ".join(f"{g}: {ed.uplift_text(sc, g)}" for g in grades)
     cols = {
         "activity": cc.SelectboxColumn("Activity", options=[n.id for n in sc.nodes_of("activity")], required=True),
         "item": cc.TextColumn("Cost item", width="medium", required=True),
         "payer": cc.SelectboxColumn(
             "Paid by",
-            options=["provider", *sc.agency_ids],
+            options=ed.cost_payers(sc),
             required=True,
-            help="provider = delivery cost (funded as the contract says)",
+            help="provider = delivery cost (funded as the contract says)"
+            + ("; investor = the bond's own costs, paid by the investor" if "investor" in ed.cost_payers(sc) else ""),
         ),
         "setup": cc.NumberColumn("Set-up, year 0 (£)", **MONEY),
         "per_year": cc.NumberColumn("Per year with intake (£)", **MONEY),
         "per_participant": cc.NumberColumn("Per participant (£)", **MONEY),
+        "evidence_grade": cc.SelectboxColumn(
+            "Confidence grade",
+            options=grades,
+            help="How sure is this cost? 1 strongest .. 6 weakest; empty = no uplift. "
+            f"The optimism-bias uplift on the cost: {uplifts}.",
+        ),
+        "uplift": cc.TextColumn("Uplift", disabled=True, help="Optimism-bias uplift the grade adds to this cost"),
+        "extra": cc.TextColumn("Extra by year", disabled=True, help="Set below, under 'Extra amounts by year'"),
+        "profile": None,  # carried, not shown: edited in its own table below
     }
     table_editor("costs", ed.costs_table(sc), cols, lambda df: ed.apply_costs_table(document(), df))
+    profile_editor(sc)
+
+
+PROFILE_LINE = "profile-line-chosen"  # the cost line whose profile is open, kept across edits
+
+
+def profile_editor(sc: Scenario) -> None:
+    lines = ed.cost_lines(sc)
+    if not lines:
+        return
+    st.markdown("**Extra amounts by year** (a cost line's profile)")
+    left, right = st.columns([2, 3])
+    keys = [f"{a}#{j}" for a, j, _ in lines]
+    labels = dict(zip(keys, (label for _, _, label in lines)))
+    chosen = st.session_state.get(PROFILE_LINE)
+    key = left.selectbox(
+        "Cost line",
+        keys,
+        keys.index(chosen) if chosen in keys else 0,
+        format_func=labels.get,
+        key=f"profile-line-{version()}",
+    )
+    st.session_state[PROFILE_LINE] = key
+    left.caption(
+        "For costs that do not follow set-up, per year and per participant: a refit in year 4, a tail of "
+        "evaluation. Amounts in the price base, added to the line in that year and uplifted with it."
+    )
+    activity, index = key.rsplit("#", 1)
+    cols = {
+        "t": cc.NumberColumn("Year index", disabled=True, format="%d"),
+        "year": cc.TextColumn("Year", disabled=True),
+        "amount": cc.NumberColumn("Extra amount (£)", **MONEY),
+    }
+    with right:
+        table_editor(
+            f"profile-{key}",
+            ed.profile_table(sc, activity, int(index)),
+            cols,
+            lambda df: ed.apply_profile_table(document(), activity, int(index), df),
+            dynamic=False,
+        )
+
+
+DISCOUNT_WORDS = {"standard": "Standard", "health": "Health"}
 
 
 def benefits_editor(sc: Scenario) -> None:
+    s = sc.settings
     cols = {
         "outcome": cc.SelectboxColumn("Outcome", options=[n.id for n in sc.outcomes], required=True),
         "agency": cc.SelectboxColumn("Who benefits", options=sc.agency_ids, required=True),
         "type": cc.SelectboxColumn("Type", options=list(BENEFIT_TYPES), required=True),
         "value": cc.NumberColumn("Value per extra outcome per year (£)", **MONEY),
         "cashable": cc.NumberColumn("Cashable share (fiscal)", **FRACTION),
+        "transfer": cc.CheckboxColumn(
+            "Transfer",
+            default=False,
+            help="Fiscal lines only: a benefit payment no longer made (say, Universal Credit). It saves that "
+            "budget, so it counts in the fiscal case, but it is money moving between people, not value "
+            "created, so it is left out of the public value.",
+        ),
+        "discount": cc.SelectboxColumn(
+            "Discounting",
+            options=list(ed.DISCOUNT_KINDS),
+            default="standard",
+            format_func=DISCOUNT_WORDS.get,
+            help=f"Standard: the discount rate ({s.discount_rate * 100:.4g}%). Health: the health discount rate "
+            f"({s.health_discount_rate * 100:.4g}%), for health and wellbeing effects (QALYs, WELLBYs).",
+        ),
+        "code": cc.TextColumn("Unit-cost code", help="Where the value comes from, e.g. GMCA E&E1.0.1"),
     }
     table_editor("benefits", ed.benefits_table(sc), cols, lambda df: ed.apply_benefits_table(document(), df))

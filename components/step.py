@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from logic.completeness import completeness
+from logic.completeness import PAGE_TITLES, completeness
 from logic.toc import PREVIOUS_STAGE, STAGE_TITLES
 
 from . import editors
@@ -38,7 +38,7 @@ def still_to_decide(sc, stage: str | None = None) -> None:
     title = f"Still to decide ({len(gaps)})"
     with st.expander(title, expanded=len(gaps) <= 4, icon=":material/checklist:"):
         for gap in gaps:
-            where = "" if stage else f"**{STAGE_TITLES[gap.stage]}:** "
+            where = "" if stage else f"**{PAGE_TITLES[gap.stage]}:** "
             st.markdown(f"- {where}{gap.message}")
 
 

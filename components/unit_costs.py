@@ -103,7 +103,7 @@ def unit_cost_library(sc: Scenario) -> None:
 
 def _chosen(sc: Scenario, row: pd.Series) -> None:
     code = row["code"]
-    to_year = uc.price_base(sc.settings.start_year)
+    to_year = uc.price_year(sc.settings.price_base)
     st.markdown(
         f"**{code}** {row['description']}  \n{row['agency']}"
         + (f", {row['agency_detail']}" if row["agency_detail"] else "")
@@ -112,9 +112,7 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
     try:
         up = uc.uprate(row["value_gbp"], row["price_year"], to_year, deflators())
     except uc.DeflatorError as exc:
-        st.error(
-            f"{exc} (scenario prices: {to_year}, the year before the first delivery year {sc.settings.start_year})"
-        )
+        st.error(f"{exc} (scenario prices: {to_year}, the price base set on the Programme page)")
         return
 
     unit = row["unit"].casefold()
@@ -125,7 +123,7 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
         f"Deflator {up.from_year} -> {up.to_year}",
         f"x {up.factor:.4f}",
         help=f"index {up.to_year} / index {up.from_year}, from {source}. "
-        "Scenario prices are those of the year before the first delivery year.",
+        "Scenario prices are those of its price base (the Programme page).",
     )
     d3.metric(f"Value in {up.to_year} prices", f"£{up.uprated:,.2f}", help=unit)
     if up.projected:
@@ -176,7 +174,7 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
     )
     if suggestion is None:
         st.caption(f"No agency in this scenario matches GMCA's '{row['agency']}': choose who benefits.")
-    t1, t2 = st.columns(2)
+    t1, t2, t3 = st.columns(3)
     kind = t1.selectbox("Benefit type", list(BENEFIT_TYPES), key="uc-type")
     cashable = t2.number_input(
         "Cashable share (fiscal)",
@@ -188,12 +186,24 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
         disabled=kind != "fiscal",
         help="Share of the saving that can be taken out of a budget as cash",
     )
+    welfare = code in uc.welfare_benefit_codes()
+    transfer = t3.checkbox(
+        "Transfer (a benefit payment)",
+        value=welfare,
+        key=f"uc-transfer-{code}",
+        disabled=kind != "fiscal",
+        help="A welfare benefit no longer paid saves that budget but is not value to society: "
+        "it is left out of the public value."
+        + (f" {code} is a benefit payment, so this is ticked." if welfare else ""),
+    )
 
     if st.button("Add as a benefit line", key="uc-add", type="primary"):
         data = deflators()
 
         def build() -> dict:
-            line = uc.benefit_line_from(row, agency_id, data, to_year, type=kind, cashable=cashable, per_year=times)
+            line = uc.benefit_line_from(
+                row, agency_id, data, to_year, type=kind, cashable=cashable, per_year=times, transfer=transfer
+            )
             note = uc.provenance(row, data, to_year, per_year=times, deflator_source=source)
             return uc.add_benefit(document(), outcome_id, line, note)
 

@@ -15,8 +15,12 @@ def _text(value) -> str | None:
         return None
     if isinstance(value, float):
         text = f"{value:.10g}"
-    elif isinstance(value, (dict, list)):
-        text = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}: {v}" for k, v in value.items())
+    elif isinstance(value, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+        text = ", ".join(f"{x:.10g}" for x in value)  # a profile by year: 0, 0, 30000
+    elif isinstance(value, list):
+        text = str(value)
     else:
         text = str(value)
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"

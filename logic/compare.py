@@ -45,9 +45,15 @@ FIELD_WORDS: dict[str, str] = {
     "discount_rate": "discount rate",
     "discount_schedule": "discount schedule",
     "currency": "currency",
+    "price_base_year": "price base year",
+    "inflation": "inflation (for cash figures)",
+    "health_discount_rate": "health discount rate",
+    # agencies
+    "kind": "kind (public body, donor or the people themselves)",
     # cohort
     "intake": "referrals",
     "engagement_rate": "engagement rate",
+    "intake_timing": "when in the year people arrive",
     # nodes
     "stage": "stage",
     "label": "label",
@@ -68,16 +74,21 @@ FIELD_WORDS: dict[str, str] = {
     "duration_years": "years the benefit lasts",
     "drop_off": "yearly drop-off",
     "price": "outcome price",
+    "payment_cap": "cap on payments for this outcome",
     # cost lines
     "item": "item",
     "payer": "payer",
     "setup": "set-up cost",
     "per_year": "yearly cost",
     "per_participant": "cost per participant",
+    "profile": "extra amounts by year",
     # benefit lines
     "value": "value per outcome",
     "type": "type",
     "cashable": "cashable share",
+    "transfer": "transfer (a benefit payment, not value to society)",
+    "discount": "discounting (standard or health)",
+    "code": "unit-cost code",
     # links
     "assumption": "assumption",
     "evidence": "evidence",
@@ -88,6 +99,8 @@ FIELD_WORDS: dict[str, str] = {
     "cap": "cap on outcome payments",
     "provider_margin": "provider margin",
     "share": "share of outcome payments",
+    "indexation": "indexation of prices",
+    "fixed_share": "fixed share paid as a fee (hybrid)",
     # uncertainty
     "draws": "Monte Carlo draws",
     "seed": "random seed",

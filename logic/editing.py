@@ -12,11 +12,12 @@ from __future__ import annotations
 import copy
 import math
 import re
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd
 
-from .model import Problem, Scenario
+from .model import INVESTOR, PROVIDER, AgencyKind, DiscountKind, Problem, Scenario
+from .report_text import money
 from .toc import PREVIOUS_STAGE
 
 NODE_COLUMNS: dict[str, list[str]] = {
@@ -43,9 +44,15 @@ NODE_COLUMNS: dict[str, list[str]] = {
 }
 INT_FIELDS = {"evidence_grade", "lag_years", "duration_years"}
 LINK_COLUMNS = ["source", "target", "strength", "assumption", "evidence"]
-COST_COLUMNS = ["activity", "item", "payer", "setup", "per_year", "per_participant"]
-BENEFIT_COLUMNS = ["outcome", "agency", "type", "value", "cashable"]
-AGENCY_COLUMNS = ["id", "name"]
+# profile rides along hidden (as text), so a line keeps its own profile when a line above it is removed.
+COST_COLUMNS = ["activity", "item", "payer", "setup", "per_year", "per_participant", "evidence_grade", "profile"]
+# Shown beside the cost lines, never read back: what the grade adds, and the line's profile in brief.
+COST_SHOWN = ["uplift", "extra"]
+BENEFIT_COLUMNS = ["outcome", "agency", "type", "value", "cashable", "transfer", "discount", "code"]
+AGENCY_COLUMNS = ["id", "name", "kind"]
+PROFILE_COLUMNS = ["t", "year", "amount"]
+AGENCY_KINDS: tuple[str, ...] = get_args(AgencyKind)
+DISCOUNT_KINDS: tuple[str, ...] = get_args(DiscountKind)
 
 
 class EditError(ValueError):
@@ -221,15 +228,123 @@ def apply_links_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
 
 def costs_table(sc: Scenario) -> pd.DataFrame:
     rows = [
-        {"activity": n.id, **{c: getattr(line, c) for c in COST_COLUMNS[1:]}}
+        {
+            "activity": n.id,
+            **{c: getattr(line, c) for c in COST_COLUMNS[1:-1]},
+            "profile": _profile_cell(line.profile),
+            "uplift": uplift_text(sc, line.evidence_grade),
+            "extra": profile_text(sc, line.profile),
+        }
         for n in sc.nodes_of("activity")
         for line in n.costs
     ]
-    return pd.DataFrame(rows, columns=COST_COLUMNS)
+    df = pd.DataFrame(rows, columns=COST_COLUMNS + COST_SHOWN)
+    # object, not float: an ungraded line stays None and a grade stays 2, not 2.0
+    df["evidence_grade"] = pd.Series([r["evidence_grade"] for r in rows], index=df.index, dtype=object)
+    return df
 
 
 def apply_costs_table(doc: dict, df: pd.DataFrame) -> dict:
-    return _apply_lines(doc, df, "activity", "costs", COST_COLUMNS, required=("item", "payer"))
+    doc = _apply_lines(doc, df, "activity", "costs", COST_COLUMNS, required=("item", "payer"))
+    problems = []
+    for n in doc["nodes"]:
+        for j, line in enumerate(n.get("costs", []) if n["stage"] == "activity" else []):
+            if "profile" in line:
+                try:
+                    text = str(line["profile"]).strip().removeprefix("[").removesuffix("]")
+                    line["profile"] = [float(x) for x in text.split(",")] if text.strip() else []
+                except ValueError:
+                    problems.append(Problem(f"{n['id']} cost line {j + 1}", "the extra amounts by year are unreadable"))
+    if problems:
+        raise EditError(problems)
+    return doc
+
+
+def _profile_cell(profile: list[float] | None) -> str | None:
+    # repr: the shortest text that reads back as the same float
+    return None if profile is None else "[" + ", ".join(repr(float(x)) for x in profile) + "]"
+
+
+def cost_uplift(sc: Scenario, grade: int | None) -> float | None:
+    """The optimism-bias uplift a cost line's grade implies (None: no grade, or a grade not in the table)."""
+    if grade is None:
+        return None
+    return sc.settings.optimism_bias.get(int(grade))
+
+
+def uplift_text(sc: Scenario, grade: int | None) -> str:
+    """'+10%' beside a grade; 'none' for an ungraded line."""
+    uplift = cost_uplift(sc, grade)
+    if uplift is None:
+        return "none" if grade is None else "not in the table"
+    return f"+{uplift * 100:.4g}%"
+
+
+def profile_text(sc: Scenario, profile: list[float] | None) -> str:
+    """A cost line's extra amounts in brief: '£30,000 in 2030' or '£90,000 over 3 years'."""
+    years = [t for t, x in enumerate(profile or []) if x]
+    if not years:
+        return ""
+    total = money(math.fsum(profile or []), sc.settings.currency)
+    if len(years) == 1:
+        return f"{total} in {sc.settings.start_year + years[0]}"
+    return f"{total} over {len(years)} years"
+
+
+def cost_payers(sc: Scenario) -> list[str]:
+    """Who may pay a cost line: the provider, each agency, and under a bond the investor."""
+    extra = [INVESTOR] if sc.contract.type == "social_impact_bond" and INVESTOR not in sc.agency_ids else []
+    return [PROVIDER, *sc.agency_ids, *extra]
+
+
+# --- a cost line's profile (extra amounts by year) -----------------------------------
+
+
+def cost_lines(sc: Scenario) -> list[tuple[str, int, str]]:
+    """(activity id, line index, label) for every cost line, in the order of the costs table."""
+    return [
+        (n.id, j, f"{n.label}: {line.item}" if line.item else f"{n.label}: line {j + 1}")
+        for n in sc.nodes_of("activity")
+        for j, line in enumerate(n.costs)
+    ]
+
+
+def profile_table(sc: Scenario, activity: str, index: int) -> pd.DataFrame:
+    """One row per year of the horizon: year index, calendar year, extra amount (0 where none)."""
+    line = next(n for n in sc.nodes if n.id == activity).costs[index]
+    profile = list(line.profile or [])
+    H, start = sc.settings.horizon_years, sc.settings.start_year
+    amounts = [float(profile[t]) if t < len(profile) else 0.0 for t in range(H)]
+    return pd.DataFrame({"t": list(range(H)), "year": [str(start + t) for t in range(H)], "amount": amounts})
+
+
+def apply_profile_table(doc: dict, activity: str, index: int, df: pd.DataFrame) -> dict:
+    """The line's profile from the table: blank is 0; the list runs to the last year above 0.
+
+    A profile as long as before (trailing zeros included) stays that long, so an unchanged table
+    gives back the same scenario; a profile of nothing but blanks and zeros on a line with none
+    stays none.
+    """
+    doc = copy.deepcopy(doc)
+    node = next((n for n in doc["nodes"] if n["id"] == activity and n["stage"] == "activity"), None)
+    if node is None or not 0 <= index < len(node.get("costs", [])):
+        raise EditError([Problem("profile", f"there is no cost line {index + 1} on '{activity}'")])
+    line = node["costs"][index]
+    amounts = []
+    for i, v in enumerate(df["amount"].tolist()):
+        if _blank(v):
+            amounts.append(0.0)
+            continue
+        v = _clean(v, "amount")
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            year = df["year"].iloc[i] if "year" in df else i
+            raise EditError([Problem(f"profile, {year}", f"enter an amount in pounds, got {v!r}")])
+        amounts.append(float(v))
+    last = max((t + 1 for t, x in enumerate(amounts) if x != 0), default=0)
+    length = max(len(line.get("profile") or []), last)
+    if length:  # else nothing to add: the line keeps no profile (or its empty one)
+        line["profile"] = (amounts + [0.0] * length)[:length]
+    return doc
 
 
 def benefits_table(sc: Scenario) -> pd.DataFrame:
@@ -302,6 +417,15 @@ def apply_intake_table(doc: dict, df: pd.DataFrame) -> dict:
         values.append(float(_clean(v, "referred")))
     doc["cohort"]["intake"] = values
     return doc
+
+
+def price_base_options(sc: Scenario) -> list[int]:
+    """Price base years to offer, newest first: a few years after the start back to 50 before (the valid range)."""
+    start = sc.settings.start_year
+    years = list(range(start + 5, start - 51, -1))
+    if sc.settings.price_base not in years:  # a stored year outside the range is still shown, to be corrected
+        years.insert(0, sc.settings.price_base)
+    return years
 
 
 def set_value(doc: dict, path: tuple, value: Any) -> dict:

@@ -117,7 +117,12 @@ def price_base(start_year: int) -> str:
     start_year 2026 -> '2025/26'. A business case is written, and its costs known, in the year
     before delivery starts; the bundled examples are in 2025/26 prices with start_year 2026.
     """
-    return f"{start_year - 1}/{start_year % 100:02d}"
+    return price_year(start_year - 1)
+
+
+def price_year(base_year: int) -> str:
+    """A scenario's price base year (settings.price_base) as a financial year: 2025 -> '2025/26'."""
+    return f"{base_year}/{(base_year + 1) % 100:02d}"
 
 
 @functools.cache
@@ -275,13 +280,17 @@ def benefit_line_from(
     type: str = "fiscal",
     cashable: float = 1.0,
     per_year: float | None = None,
+    transfer: bool = False,
 ) -> dict:
     """The benefit line to append to an outcome: value = value_gbp x deflator factor x times a year."""
     if type not in BENEFIT_TYPES:
         raise ValueError(f"type must be one of {', '.join(BENEFIT_TYPES)}, got {type}")
     line = {"agency": agency_id, "value": valuation(row, deflators, to_year, per_year).value, "type": type}
-    if type == "fiscal":  # cashable only means something for fiscal lines (as in the examples)
+    if type == "fiscal":  # cashable and transfer only mean something for fiscal lines
         line["cashable"] = float(cashable)
+        if transfer:
+            line["transfer"] = True
+    line["code"] = str(row["code"])  # the line names its source; the completeness check reads it
     return line
 
 
@@ -371,6 +380,54 @@ def suggest_agency(gmca_agency: str, sc: Scenario) -> str | None:
             if _mentions(text, keyword):
                 return agency_id
     return None
+
+
+# --- welfare benefits (transfers) ------------------------------------------------------------
+
+# A benefit payment no longer made saves the payer's budget but creates no value: a transfer.
+WELFARE_BENEFITS = (
+    "job seeker",
+    "jobseeker",
+    "employment and support allowance",
+    "incapacity benefit",
+    "income support",
+    "personal independence payment",
+    "disability living allowance",
+    "attendance allowance",
+    "carer's allowance",
+    "housing benefit",
+    "universal credit",
+    "pension credit",
+)
+# ... but what it costs to run the benefit (processing a claim, an interview) is a real cost saved.
+RUNNING_A_BENEFIT = (
+    "cost of",
+    "costs",
+    "interview",
+    "signing on",
+    "advice",
+    "improved health",
+    "processing",
+    "maintaining",
+)
+
+
+@functools.cache
+def welfare_benefit_codes() -> frozenset[str]:
+    """GMCA codes whose value is (or is mostly) welfare benefit payments, not the cost of running them."""
+    df = _unit_costs()
+    codes = set()
+    for code, description in zip(df["code"], df["description"]):
+        text = description.casefold().replace("’", "'")
+        if any(b in text for b in WELFARE_BENEFITS) and not any(r in text for r in RUNNING_A_BENEFIT):
+            codes.add(code)
+    return frozenset(codes)
+
+
+def pays_welfare_benefits(agency_id: str, name: str) -> bool:
+    """Whether an agency's id or name says it pays welfare benefits (DWP, Work and Pensions, benefits)."""
+    text = _words(f"{agency_id.replace('-', ' ').replace('_', ' ')} {name}")
+    return any(_mentions(text, k) for k in GMCA_AGENCY_WORDS["dwp"])
 
 
 # --- into the scenario ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from logic import evaluate, parse_scenario
+from logic import DEFAULT_EXAMPLE, evaluate, load_scenario, parse_scenario
 from logic import unit_costs as uc
 from logic.editing import EditError, document
 
@@ -133,6 +133,8 @@ def test_an_unknown_year_is_a_readable_error(deflators):
 def test_price_base_is_the_year_before_delivery_starts():
     assert uc.price_base(2026) == "2025/26"
     assert uc.price_base(2000) == "1999/00"
+    assert uc.price_year(2023) == "2023/24"  # a price base chosen on the Programme page
+    assert uc.price_year(1999) == "1999/00"
 
 
 def test_an_edited_deflator_table_is_checked(deflators):
@@ -177,13 +179,42 @@ def test_event_units_count_once_and_ask_for_judgement(unit):
 def test_benefit_line_arithmetic(costs, deflators):
     line = uc.benefit_line_from(row(costs, "SS3.0"), "council", deflators, "2025/26", cashable=0.6)
     factor = round(index_by_hand("2025/26") / index_by_hand("2013/14"), 4)
-    assert line == {"agency": "council", "value": round(2995 * factor * 52, 2), "type": "fiscal", "cashable": 0.6}
+    assert line == {
+        "agency": "council",
+        "value": round(2995 * factor * 52, 2),
+        "type": "fiscal",
+        "cashable": 0.6,
+        "code": "SS3.0",  # the line names its source
+    }
 
 
 def test_benefit_line_with_times_a_year_set_by_hand(costs, deflators):
     line = uc.benefit_line_from(row(costs, "CR1.0"), "police", deflators, "2025/26", type="social", per_year=2)
     factor = round(index_by_hand("2025/26") / index_by_hand("2002/03"), 4)
-    assert line == {"agency": "police", "value": round(500 * factor * 2, 2), "type": "social"}
+    assert line == {"agency": "police", "value": round(500 * factor * 2, 2), "type": "social", "code": "CR1.0"}
+
+
+def test_a_welfare_benefit_line_can_be_marked_a_transfer(costs, deflators):
+    line = uc.benefit_line_from(row(costs, "E&E1.0.1"), "dwp", deflators, "2025/26", transfer=True)
+    assert (line["type"], line["transfer"], line["code"]) == ("fiscal", True, "E&E1.0.1")
+    social = uc.benefit_line_from(row(costs, "E&E1.0.1"), "dwp", deflators, "2025/26", type="social", transfer=True)
+    assert "transfer" not in social  # only a fiscal line can be a transfer
+
+
+def test_welfare_benefit_codes_are_payments_not_the_cost_of_running_them():
+    codes = uc.welfare_benefit_codes()
+    for code in ("E&E1.0.1", "E&E1.3", "E&E2.0.1", "E&E5.0", "E&E9.0", "HO7.0"):  # JSA, ESA, PIP, Carer's, HB
+        assert code in codes
+    for code in ("E&E1.6", "E&E1.7", "E&E1.9", "E&E1.0.2", "E&E2.10", "E&E4.1", "HO8.0", "SS3.0", "CR1.0"):
+        assert code not in codes  # processing, maintaining, advice, health gain, interview, provider fee
+
+
+def test_an_agency_that_pays_benefits_is_known_by_its_id_or_name():
+    assert uc.pays_welfare_benefits("dwp", "Central government")
+    assert uc.pays_welfare_benefits("central", "Department for Work and Pensions")
+    assert uc.pays_welfare_benefits("benefits", "Benefits")
+    assert not uc.pays_welfare_benefits("council", "County council children's services")
+    assert not uc.pays_welfare_benefits("participants", "People supported into work (household income)")
 
 
 def test_provenance_shows_every_step(costs, deflators):
@@ -214,8 +245,6 @@ def test_agency_suggestions(edge_of_care, employment_support):
 
 @pytest.fixture
 def edge_of_care():
-    from logic import DEFAULT_EXAMPLE, load_scenario
-
     return load_scenario(DEFAULT_EXAMPLE)
 
 
@@ -333,6 +362,7 @@ def test_select_a_row_and_add_it_as_a_benefit_line():
     added = next(o for o in after.outcomes if o.id == target.id).benefits[-1]
     factor = round(index_by_hand("2025/26") / index_by_hand("2013/14"), 4)
     assert (added.agency, added.type, added.value) == ("council", "fiscal", round(2995 * factor * 52, 2))
+    assert (added.code, added.transfer) == ("SS3.0", False)
     assert "GMCA SS3.0" in next(o for o in after.outcomes if o.id == target.id).notes
     assert any("Added" in s.value for s in at.success)
 
@@ -354,3 +384,33 @@ def test_an_edited_deflator_table_is_used_and_can_be_reset():
     assert {m.label: m.value for m in at.metric}["Deflator 2013/14 -> 2025/26"] == f"x {factor:.4f}"
     at.button(key="uc-deflator-reset").click().run()
     assert {m.label: m.value for m in at.metric}["Deflator 2013/14 -> 2025/26"] == shown
+
+
+def test_the_library_uprates_to_the_price_base_chosen_for_the_scenario():
+    at = AppTest.from_file(str(ROOT / "tests" / "unit_costs_app.py"), default_timeout=60)
+    sc = load_scenario(DEFAULT_EXAMPLE)
+    at.session_state["scenario"] = sc.model_copy(
+        update={"settings": sc.settings.model_copy(update={"price_base_year": 2023})}
+    )
+    at.session_state["scenario_version"] = 0
+    at.session_state["problems"] = {}
+    at.run()
+    at.text_input(key="uc-words").set_value("residential care home week").run()
+    at = select(at, "SS3.0")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Deflator 2013/14 -> 2023/24"] == (
+        f"x {round(index_by_hand('2023/24') / index_by_hand('2013/14'), 4):.4f}"
+    )
+
+
+def test_a_welfare_benefit_is_added_as_a_transfer():
+    at = app()
+    at.text_input(key="uc-words").set_value("job seekers benefits payments").run()
+    at = select(at, "E&E1.0.1")
+    assert at.checkbox(key="uc-transfer-E&E1.0.1").value is True
+    target = at.session_state["scenario"].outcomes[0]
+    at.selectbox(key="uc-outcome").set_value(target.id).run()
+    at.button(key="uc-add").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    added = next(o for o in at.session_state["scenario"].outcomes if o.id == target.id).benefits[-1]
+    assert (added.code, added.type, added.transfer) == ("E&E1.0.1", "fiscal", True)
