@@ -1,8 +1,53 @@
-"""Project root on sys.path, so pages run under AppTest can import components/ and logic/."""
+"""Project root on sys.path, so pages run under AppTest can import components/ and logic/; the test markers.
+
+Markers (pytest.ini lists them) come from what a test uses, so no test file has to remember them:
+
+- browser: the real-browser tests (tests/e2e/, Chromium through Playwright);
+- libreoffice: the workbook recalculated by LibreOffice;
+- postgres: the store on a PostgreSQL server;
+- slow: the few tests that take many seconds on their own (long hypothesis runs, process kills).
+
+`pytest -m "not browser and not libreoffice and not postgres and not slow"` is the quick inner loop.
+"""
 
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+E2E = ROOT / "tests" / "e2e"
+LIBREOFFICE_FIXTURES = {"recalculated", "recalculated_v2", "soffice"}
+POSTGRES_FIXTURES = {"pg_url", "postgres_store", "postgres_url"}
+# Each takes several seconds on its own on the 2-core machine (measured with --durations).
+SLOW = {
+    "test_engine_matches_reference_on_random_scenarios",
+    "test_engine_matches_reference_v2_random",
+    "test_hypothesis_mutations_are_refused_readably",
+    "test_generated_scenarios_roundtrip_through_the_sqlite_store",
+    "test_random_kills",
+    "test_concurrent_saves",
+}
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(v in ("postgresql", "postgres") for v in params.values() if isinstance(v, str))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if E2E in path.parents:
+            item.add_marker(pytest.mark.browser)
+        if LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.libreoffice)
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+        if item.originalname in SLOW if hasattr(item, "originalname") else False:
+            item.add_marker(pytest.mark.slow)
