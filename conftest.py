@@ -49,5 +49,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.libreoffice)
         if _uses_postgres(item):
             item.add_marker(pytest.mark.postgres)
-        if item.originalname in SLOW if hasattr(item, "originalname") else False:
+        if getattr(item, "originalname", None) in SLOW:
             item.add_marker(pytest.mark.slow)
