@@ -14,6 +14,7 @@ rate, and outcome payments owed after the horizon whose savings are cut at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import networkx as nx
@@ -128,8 +129,9 @@ def unmarked_transfers(sc: Scenario) -> list[Gap]:
                 continue
             agency = agencies.get(b.agency)
             name = agency.name if agency else b.agency
-            if b.code and b.code.strip() in welfare:
-                why = f"its unit-cost code {b.code.strip()} is a benefit payment"
+            codes = [c for c in re.split(r"[\s+,;]+", b.code or "") if c in welfare]  # "E&E1.0.1+HO7.0"
+            if codes:
+                why = f"its unit-cost code {codes[0]} is a benefit payment"
             elif agency and unit_costs.pays_welfare_benefits(agency.id, agency.name):
                 why = f"{name} pays benefits"
             else:
