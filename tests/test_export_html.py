@@ -170,7 +170,7 @@ def test_assumptions_list_every_outcome_and_link(example, example_html):
 def test_contract_summary(example, example_html):
     text = " ".join(Page(example_html).all_text.split())
     assert "Social impact bond" in text
-    assert "£4,800,000: does not bind at central performance" in text
+    assert "£5,200,000: does not bind at central performance" in text
     assert "County council children's services 80%, Central government - Life Chances Fund top-up 20%" in text
     assert "Peak capital at risk" in text and "Low (m = 0.5)" in text
 
