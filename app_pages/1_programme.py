@@ -20,12 +20,11 @@ if not presenting():
     if any(gap.stage == "programme" for gap in completeness(sc)):  # the horizon, the discount schedule
         still_to_decide(sc, "programme")
     programme.settings_editor(sc)
-    left, right = st.columns([3, 2])
+    st.subheader("Organisations that pay or benefit")
+    programme.agencies_editor(sc)
+    st.subheader("People referred each year")
+    left, _ = st.columns([2, 3])
     with left:
-        st.subheader("Organisations that pay or benefit")
-        programme.agencies_editor(sc)
-    with right:
-        st.subheader("People referred each year")
         programme.intake_editor(sc)
 st.subheader("The theory of change")
 toc_graph(sc)

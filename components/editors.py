@@ -126,29 +126,34 @@ def links_editor(sc: Scenario, stage: str) -> None:
 
 
 def costs_editor(sc: Scenario) -> None:
-    grades = sorted(sc.settings.optimism_bias)
-    uplifts = ", ".join(f"{g}: {ed.uplift_text(sc, g)}" for g in grades)
+    payers = ed.cost_payers(sc)
+    # Pixel widths: the eight columns fit a 1280-pixel screen beside the sidebar, headers whole.
     cols = {
-        "activity": cc.SelectboxColumn("Activity", options=[n.id for n in sc.nodes_of("activity")], required=True),
-        "item": cc.TextColumn("Cost item", width="medium", required=True),
+        "activity": cc.SelectboxColumn(
+            "Activity", options=[n.id for n in sc.nodes_of("activity")], required=True, width=125
+        ),
+        "item": cc.TextColumn("Cost item", width=150, required=True),
         "payer": cc.SelectboxColumn(
             "Paid by",
-            options=ed.cost_payers(sc),
+            options=payers,
             required=True,
+            width=95,
             help="provider = delivery cost (funded as the contract says)"
-            + ("; investor = the bond's own costs, paid by the investor" if "investor" in ed.cost_payers(sc) else ""),
+            + ("; investor = the bond's own costs, paid by the investor" if "investor" in payers else ""),
         ),
-        "setup": cc.NumberColumn("Set-up, year 0 (£)", **MONEY),
-        "per_year": cc.NumberColumn("Per year with intake (£)", **MONEY),
-        "per_participant": cc.NumberColumn("Per participant (£)", **MONEY),
+        "setup": cc.NumberColumn("Set-up (£)", help="Once, in year 0", width=100, **MONEY),
+        "per_year": cc.NumberColumn("Per year (£)", help="Each year in which people are referred", width=105, **MONEY),
+        "per_participant": cc.NumberColumn(
+            "Per person (£)", help="Per person who takes part, in the year they are referred", width=115, **MONEY
+        ),
         "evidence_grade": cc.SelectboxColumn(
-            "Confidence grade",
-            options=grades,
-            help="How sure is this cost? 1 strongest .. 6 weakest; empty = no uplift. "
-            f"The optimism-bias uplift on the cost: {uplifts}.",
+            "Grade",
+            options=sorted(sc.settings.optimism_bias),
+            format_func=lambda g: ed.grade_text(sc, g),
+            width=95,
+            help="Confidence in this cost, 1 strongest .. 6 weakest, with the optimism-bias uplift it adds "
+            "to the cost (Green Book). Empty: no uplift.",
         ),
-        "uplift": cc.TextColumn("Uplift", disabled=True, help="Optimism-bias uplift the grade adds to this cost"),
-        "extra": cc.TextColumn("Extra by year", disabled=True, help="Set below, under 'Extra amounts by year'"),
         "profile": None,  # carried, not shown: edited in its own table below
     }
     table_editor("costs", ed.costs_table(sc), cols, lambda df: ed.apply_costs_table(document(), df))
@@ -165,7 +170,7 @@ def profile_editor(sc: Scenario) -> None:
     st.markdown("**Extra amounts by year** (a cost line's profile)")
     left, right = st.columns([2, 3])
     keys = [f"{a}#{j}" for a, j, _ in lines]
-    labels = dict(zip(keys, (label for _, _, label in lines)))
+    labels = dict(zip(keys, (label for _, _, label in lines)))  # with the extra amounts in brief, if any
     chosen = st.session_state.get(PROFILE_LINE)
     key = left.selectbox(
         "Cost line",
@@ -200,27 +205,34 @@ DISCOUNT_WORDS = {"standard": "Standard", "health": "Health"}
 
 def benefits_editor(sc: Scenario) -> None:
     s = sc.settings
+    # Pixel widths: the eight columns fit a 1280-pixel screen beside the sidebar, headers whole.
     cols = {
-        "outcome": cc.SelectboxColumn("Outcome", options=[n.id for n in sc.outcomes], required=True),
-        "agency": cc.SelectboxColumn("Who benefits", options=sc.agency_ids, required=True),
-        "type": cc.SelectboxColumn("Type", options=list(BENEFIT_TYPES), required=True),
-        "value": cc.NumberColumn("Value per extra outcome per year (£)", **MONEY),
-        "cashable": cc.NumberColumn("Cashable share (fiscal)", **FRACTION),
+        "outcome": cc.SelectboxColumn("Outcome", options=[n.id for n in sc.outcomes], required=True, width=135),
+        "agency": cc.SelectboxColumn("Who benefits", options=sc.agency_ids, required=True, width=118),
+        "type": cc.SelectboxColumn("Type", options=list(BENEFIT_TYPES), required=True, width=72),
+        "value": cc.NumberColumn(
+            "Value a year (£)", help="Per additional outcome, per year the benefit lasts", width=122, **MONEY
+        ),
+        "cashable": cc.NumberColumn(
+            "Cashable", help="Fiscal lines: the share that can be taken out of a budget as cash", width=90, **FRACTION
+        ),
         "transfer": cc.CheckboxColumn(
             "Transfer",
             default=False,
+            width=85,
             help="Fiscal lines only: a benefit payment no longer made (say, Universal Credit). It saves that "
             "budget, so it counts in the fiscal case, but it is money moving between people, not value "
             "created, so it is left out of the public value.",
         ),
         "discount": cc.SelectboxColumn(
-            "Discounting",
+            "Discount",
             options=list(ed.DISCOUNT_KINDS),
             default="standard",
             format_func=DISCOUNT_WORDS.get,
+            width=88,
             help=f"Standard: the discount rate ({s.discount_rate * 100:.4g}%). Health: the health discount rate "
             f"({s.health_discount_rate * 100:.4g}%), for health and wellbeing effects (QALYs, WELLBYs).",
         ),
-        "code": cc.TextColumn("Unit-cost code", help="Where the value comes from, e.g. GMCA E&E1.0.1"),
+        "code": cc.TextColumn("Code", width=90, help="The unit cost the value comes from, e.g. GMCA E&E1.0.1"),
     }
     table_editor("benefits", ed.benefits_table(sc), cols, lambda df: ed.apply_benefits_table(document(), df))

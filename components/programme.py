@@ -152,10 +152,13 @@ def intake_editor(sc: Scenario) -> None:
     }
     table_editor("intake", ed.intake_table(sc), cols, lambda df: ed.apply_intake_table(document(), df), dynamic=False)
     v = version()
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2 = st.columns(2)
     if c1.button(
-        "Add an intake year", key=f"add-year-{v}", disabled=len(sc.cohort.intake) >= sc.settings.horizon_years
+        "Add an intake year",
+        key=f"add-year-{v}",
+        disabled=len(sc.cohort.intake) >= sc.settings.horizon_years,
+        width="stretch",
     ):
         try_apply("intake", lambda: ed.set_value(document(), ("cohort", "intake"), [*sc.cohort.intake, 0.0]))
-    if c2.button("Remove the last year", key=f"drop-year-{v}", disabled=len(sc.cohort.intake) <= 1):
+    if c2.button("Remove the last year", key=f"drop-year-{v}", disabled=len(sc.cohort.intake) <= 1, width="stretch"):
         try_apply("intake", lambda: ed.set_value(document(), ("cohort", "intake"), sc.cohort.intake[:-1]))

@@ -46,8 +46,6 @@ INT_FIELDS = {"evidence_grade", "lag_years", "duration_years"}
 LINK_COLUMNS = ["source", "target", "strength", "assumption", "evidence"]
 # profile rides along hidden (as text), so a line keeps its own profile when a line above it is removed.
 COST_COLUMNS = ["activity", "item", "payer", "setup", "per_year", "per_participant", "evidence_grade", "profile"]
-# Shown beside the cost lines, never read back: what the grade adds, and the line's profile in brief.
-COST_SHOWN = ["uplift", "extra"]
 BENEFIT_COLUMNS = ["outcome", "agency", "type", "value", "cashable", "transfer", "discount", "code"]
 AGENCY_COLUMNS = ["id", "name", "kind"]
 PROFILE_COLUMNS = ["t", "year", "amount"]
@@ -228,17 +226,11 @@ def apply_links_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
 
 def costs_table(sc: Scenario) -> pd.DataFrame:
     rows = [
-        {
-            "activity": n.id,
-            **{c: getattr(line, c) for c in COST_COLUMNS[1:-1]},
-            "profile": _profile_cell(line.profile),
-            "uplift": uplift_text(sc, line.evidence_grade),
-            "extra": profile_text(sc, line.profile),
-        }
+        {"activity": n.id, **{c: getattr(line, c) for c in COST_COLUMNS[1:-1]}, "profile": _profile_cell(line.profile)}
         for n in sc.nodes_of("activity")
         for line in n.costs
     ]
-    df = pd.DataFrame(rows, columns=COST_COLUMNS + COST_SHOWN)
+    df = pd.DataFrame(rows, columns=COST_COLUMNS)
     # object, not float: an ungraded line stays None and a grade stays 2, not 2.0
     df["evidence_grade"] = pd.Series([r["evidence_grade"] for r in rows], index=df.index, dtype=object)
     return df
@@ -280,6 +272,11 @@ def uplift_text(sc: Scenario, grade: int | None) -> str:
     return f"+{uplift * 100:.4g}%"
 
 
+def grade_text(sc: Scenario, grade: int | None) -> str:
+    """A cost line's grade as the table shows it, with the uplift it adds: '3 (+10%)'."""
+    return "" if grade is None else f"{grade} ({uplift_text(sc, grade)})"
+
+
 def profile_text(sc: Scenario, profile: list[float] | None) -> str:
     """A cost line's extra amounts in brief: '£30,000 in 2030' or '£90,000 over 3 years'."""
     years = [t for t, x in enumerate(profile or []) if x]
@@ -301,12 +298,17 @@ def cost_payers(sc: Scenario) -> list[str]:
 
 
 def cost_lines(sc: Scenario) -> list[tuple[str, int, str]]:
-    """(activity id, line index, label) for every cost line, in the order of the costs table."""
-    return [
-        (n.id, j, f"{n.label}: {line.item}" if line.item else f"{n.label}: line {j + 1}")
-        for n in sc.nodes_of("activity")
-        for j, line in enumerate(n.costs)
-    ]
+    """(activity id, line index, label) for every cost line, in the order of the costs table.
+
+    The label ends with the line's extra amounts in brief, so the lines with a profile stand out.
+    """
+    out = []
+    for n in sc.nodes_of("activity"):
+        for j, line in enumerate(n.costs):
+            label = f"{n.label}: {line.item}" if line.item else f"{n.label}: line {j + 1}"
+            extra = profile_text(sc, line.profile)
+            out.append((n.id, j, f"{label} (extra {extra})" if extra else label))
+    return out
 
 
 def profile_table(sc: Scenario, activity: str, index: int) -> pd.DataFrame:

@@ -213,14 +213,14 @@ def test_grading_a_cost_line_raises_pv_costs_by_exactly_its_uplift():
     node = sc.nodes_of("activity")[1]
     at = page("3_activities.py", sc)
     row = _cost_row(sc, node.id, 0)
-    assert shown(at, "costs")["uplift"][row] == "none"
+    assert shown(at, "costs")["evidence_grade"][row] is None
     before = evaluate(current(at))["pv_costs"]
     edit_table(at, "costs", {row: {"evidence_grade": 4}})
     ok(at)
     assert next(n for n in current(at).nodes if n.id == node.id).costs[0].evidence_grade == 4
     after = evaluate(current(at))["pv_costs"]
     assert after - before == pytest.approx(0.15 * _line_pv(sc, node.id, 0), rel=1e-9)  # grade 4: +15%
-    assert shown(at, "costs")["uplift"][row] == "+15%"  # beside the grade, once the page reruns
+    assert shown(at, "costs")["evidence_grade"][row] == 4  # shown as "4 (+15%)" by the column's format
     assert f"{node.label}: cost line 1 ({node.costs[0].item}): evidence grade" in logged(at)
 
 
@@ -229,13 +229,11 @@ def shown(at: AppTest, area: str):
     return next(d for d in at.dataframe if d.key == f"{area}-{version(at)}").value
 
 
-def test_the_uplift_column_shows_what_each_grade_adds():
+def test_the_costs_table_carries_grades_and_profiles():
     at = page("3_activities.py")
     ok(at)
-    grades = [c.evidence_grade for n in EXAMPLE.nodes_of("activity") for c in n.costs]
-    opt = EXAMPLE.settings.optimism_bias
     table = shown(at, "costs")
-    assert table["uplift"].tolist() == [("none" if g is None else f"+{opt[g] * 100:.4g}%") for g in grades]
+    assert table["evidence_grade"].tolist() == [c.evidence_grade for n in EXAMPLE.nodes_of("activity") for c in n.costs]
     assert "profile" in table  # carried along, hidden: each line keeps its own profile
 
 

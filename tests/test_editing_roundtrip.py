@@ -80,9 +80,19 @@ def test_format_2_columns_round_trip(v2):
 def test_the_costs_table_shows_grades_as_whole_numbers_and_the_uplift_beside_them(v2):
     table = ed.costs_table(v2)
     assert table["evidence_grade"].tolist()[:3] == [2, None, 6]
-    assert table["uplift"].tolist()[:3] == ["+5%", "none", "+40%"]
-    assert table["extra"].tolist()[:3] == ["£30,000 in 2030", "£126 in 2027", ""]
-    assert ed.uplift_text(v2, 3) == "+10%"
+    # The grade column shows each grade with the uplift it adds (settings.optimism_bias).
+    assert [ed.grade_text(v2, g) for g in (None, 1, 2, 3, 6)] == ["", "1 (+0%)", "2 (+5%)", "3 (+10%)", "6 (+40%)"]
+    assert ed.uplift_text(v2, None) == "none"
+    custom = parse_scenario(
+        ed.document(v2)
+        | {"settings": {**ed.document(v2)["settings"], "optimism_bias": {**v2.settings.optimism_bias, 2: 0.025}}}
+    )
+    assert ed.grade_text(custom, 2) == "2 (+2.5%)"
+    # The profile selector names each line and its extra amounts in brief.
+    labels = [label for _, _, label in ed.cost_lines(v2)]
+    assert labels[0].endswith("(extra £30,000 in 2030)")
+    assert labels[1].endswith("(extra £126 in 2027)")
+    assert "extra" not in labels[2]
 
 
 def _cost_line(sc, n: int):

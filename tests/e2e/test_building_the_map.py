@@ -54,7 +54,7 @@ def test_a_need_activity_and_outcome_added_in_the_editors_reach_the_graph_and_th
     costs = DataEditor(page, "costs")
     row = costs.add_row()
     costs.fill_new_row(row, {"Activity": ACTIVITY_ID, "Cost item": "E2E caseworker", "Paid by": "provider"})
-    costs.set_cell(row, "Per year with intake (£)", 90000)
+    costs.set_cell(row, "Per year (£)", 90000)
     expect(editor_problem(page)).to_have_count(0)
     npv_with_cost = key_figure(page, "NPV (fiscal)")
     assert money(npv_with_cost) < money(npv_of_example), "a cost line of £90,000 a year lowers the NPV"
@@ -65,7 +65,7 @@ def test_a_need_activity_and_outcome_added_in_the_editors_reach_the_graph_and_th
     benefits = DataEditor(page, "benefits")
     row = benefits.add_row()
     benefits.fill_new_row(row, {"Outcome": OUTCOME_ID, "Who benefits": "council", "Type": "fiscal"})
-    benefits.set_cell(row, "Value per extra outcome per year (£)", 20000)
+    benefits.set_cell(row, "Value a year (£)", 20000)
     expect(editor_problem(page)).to_have_count(0)
     add_link(page, "outcome", ACTIVITY_ID, OUTCOME_ID, "strong")
 
