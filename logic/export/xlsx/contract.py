@@ -165,9 +165,7 @@ def _payments(book: Book, ws: Worksheet, row: int) -> int:
             put_formula(ws, b["paid"], FIRST_YEAR_COL + t, f"={y}{b['paid_own']}*{y}${kept}", MONEY)
         put_formula(ws, b["paid"], TOTAL_COL, f"=SUM({book.year_span(b['paid'], X)})", MONEY)
     row += 2
-    put_text(
-        ws, row, LABEL_COL, "Earned but due after this sheet's last year (real; a lag typed longer than it covers)"
-    )
+    put_text(ws, row, LABEL_COL, "Earned but due after this sheet's last year (a lag typed longer than it covers)")
     lost = "+".join(f"$D${b['lost']}" for b in blocks) or "0"
     put_formula(ws, row, TOTAL_COL, f"={lost}", MONEY)
     put_formula(
@@ -205,7 +203,7 @@ def _outcome_payments(book: Book, ws: Worksheet, row: int, o: Node) -> dict:
     earned = book.year_row(
         ws,
         row + 2,
-        "Earned (counted x price), by intake year, real",
+        "Earned (counted x price), by intake year, at the rate card's prices",
         lambda t: f"={year_col(t)}{counted}*{price}",
         pv=False,
     )
@@ -214,7 +212,7 @@ def _outcome_payments(book: Book, ws: Worksheet, row: int, o: Node) -> dict:
     put_formula(ws, lag, TOTAL_COL, f"=IF(ISNUMBER({own_lag}),{own_lag},payment_lag)", WHOLE)
     span = book.year_span(earned, absolute_row=True)
     lost = row + 9
-    put_text(ws, lost, LABEL_COL, "Earned but due after this sheet's last year (real)")
+    put_text(ws, lost, LABEL_COL, "Earned but due after this sheet's last year (at the rate card's prices)")
     intake_years = book.year_span(YEAR_INDEX_ROW, absolute_row=True)
     put_formula(ws, lost, TOTAL_COL, f"={k.pays}*SUMPRODUCT({span}*(({intake_years}+$D${lag})>={X}))", MONEY)
 
