@@ -76,7 +76,11 @@ def by_agency(f: Flows) -> dict[str, np.ndarray]:
 
 
 def by_year(f: Flows, start_year: int, row: int = 0) -> list[dict]:
-    """The yearly table for one batch row (real, within the horizon)."""
+    """The yearly table for one batch row, within the horizon: real, but for outcome_payments, in cash.
+
+    Rate cards are cash sums, so the payments are shown as paid; the contract's own years, past the
+    horizon too, are in evaluate()["contract"]["payments_by_year"] and ["financial"].
+    """
     d = f.discount[row]
     costs = f.cost_lines[row].sum(axis=0)
     fiscal = f.fiscal[row].sum(axis=0)
