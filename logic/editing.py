@@ -332,16 +332,20 @@ def apply_profile_table(doc: dict, activity: str, index: int, df: pd.DataFrame) 
     if node is None or not 0 <= index < len(node.get("costs", [])):
         raise EditError([Problem("profile", f"there is no cost line {index + 1} on '{activity}'")])
     line = node["costs"][index]
-    amounts = []
+    amounts, problems = [], []
     for i, v in enumerate(df["amount"].tolist()):
         if _blank(v):
             amounts.append(0.0)
             continue
         v = _clean(v, "amount")
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            year = df["year"].iloc[i] if "year" in df else i
-            raise EditError([Problem(f"profile, {year}", f"enter an amount in pounds, got {v!r}")])
-        amounts.append(float(v))
+        where = f"'{line.get('item') or activity}', extra amount in {df['year'].iloc[i] if 'year' in df else i}"
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            problems.append(Problem(where, f"enter an amount in pounds, got {v!r}"))
+        elif v < 0:
+            problems.append(Problem(where, f"must be 0 or more, got {v:g}"))
+        amounts.append(float(v) if not problems else 0.0)
+    if problems:
+        raise EditError(problems)
     last = max((t + 1 for t, x in enumerate(amounts) if x != 0), default=0)
     length = max(len(line.get("profile") or []), last)
     if length:  # else nothing to add: the line keeps no profile (or its empty one)

@@ -1,9 +1,12 @@
 """Applying an editor's table exactly as shown gives back the same scenario: no trimmed notes, no
 float drift, no reordering. Otherwise every edit would log (and save) changes nobody made."""
 
+import re
+
+import pandas as pd
 import pytest
 
-from logic import EXAMPLES, load_scenario, parse_scenario
+from logic import DEFAULT_EXAMPLE, EXAMPLES, load_scenario, parse_scenario
 from logic import editing as ed
 from logic.model import STAGES
 
@@ -35,10 +38,6 @@ def test_line_and_programme_tables(example):
 
 
 # --- format 2: the new columns ---------------------------------------------------------------
-
-import pandas as pd  # noqa: E402
-
-from logic import DEFAULT_EXAMPLE  # noqa: E402
 
 
 @pytest.fixture
@@ -140,7 +139,11 @@ def test_a_profile_amount_that_is_not_a_number_is_refused_with_its_year():
     activity, j, _ = ed.cost_lines(sc)[0]
     table = ed.profile_table(sc, activity, j).astype({"amount": object})
     table.loc[2, "amount"] = "lots"
-    with pytest.raises(ed.EditError, match="profile, 2028: enter an amount in pounds"):
+    item = next(n for n in sc.nodes if n.id == activity).costs[j].item
+    with pytest.raises(ed.EditError, match=re.escape(f"'{item}', extra amount in 2028: enter an amount in pounds")):
+        ed.apply_profile_table(ed.document(sc), activity, j, table)
+    table.loc[2, "amount"] = -5.0
+    with pytest.raises(ed.EditError, match=re.escape(f"'{item}', extra amount in 2028: must be 0 or more, got -5")):
         ed.apply_profile_table(ed.document(sc), activity, j, table)
 
 
