@@ -1,4 +1,4 @@
-"""Outcomes contract: type, rate card, cap, lag, payers and margin."""
+"""Outcomes contract: type, rate card, cap, lag, indexation, payers and margin; what it pays and who gains."""
 
 import streamlit as st
 
@@ -17,12 +17,18 @@ kpi_strip()
 if not presenting():
     contract.terms_editor(sc)
     st.subheader("Rate card")
-    st.caption("What is paid per outcome, beside what one extra outcome is worth to each organisation.")
+    st.caption(
+        "What is paid per outcome the contract counts, each outcome's own payment lag and cap, and beside them what "
+        "is paid per outcome the business case values and what that outcome is worth to the public sector."
+    )
     contract.rate_card_editor(sc)
     st.subheader("Who pays for outcomes")
     contract.payers_editor(sc)
 st.subheader("Payments")
 contract.payment_summary()
+st.subheader("Cash by budget and year")
+contract.cash_section()
 st.subheader("Each party's position")
 contract.parties_section()
+contract.investor_section()
 back_next("7_contract.py")

@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from logic import Scenario, charts, views
+from logic import case_views as cases
+from logic import contract_editing as ce
 from logic import editing as ed
 from logic.model import CONTRACT_TYPES, PAYMENT_BASES
 from logic.report_text import money
@@ -20,6 +22,13 @@ TYPE_NAMES = {
     "payment_by_results": "Payment by results",
     "social_impact_bond": "Social impact bond",
 }
+
+
+INDEXATION = {
+    "none": "None: prices and cap fixed in cash",
+    "inflation": "Inflation: prices rise with inflation",
+}
+HYBRID_TYPES = ("payment_by_results", "social_impact_bond")
 
 
 def terms_editor(sc: Scenario) -> None:
@@ -54,61 +63,114 @@ def terms_editor(sc: Scenario) -> None:
         format="%.2f",
         key=f"margin-{v}",
     )
-    st.caption(views.CONTRACT_WORDS[kind])
+    c7, c8, c9 = st.columns(3)
+    indexation = c7.selectbox(
+        "Indexation of prices",
+        list(INDEXATION),
+        list(INDEXATION).index(k.indexation),
+        format_func=INDEXATION.get,
+        key=f"indexation-{v}",
+        help="With inflation, each year's price is the rate card's price grown by inflation since the price base "
+        "year; caps stay fixed in cash either way.",
+    )
+    fixed = c8.number_input(
+        "Fixed fee share (hybrid)",
+        0.0,
+        1.0,
+        float(k.fixed_share),
+        step=0.05,
+        format="%.2f",
+        key=f"fixed-{v}",
+        disabled=kind not in HYBRID_TYPES,
+        help="Payment by results and bonds only: this share of delivery costs is paid by the outcome payers as a "
+        "fee, not at risk; the rest is funded by the provider or the investors and repaid through outcome payments.",
+    )
+    c9.caption(f"Inflation is set to {sc.settings.inflation:.1%} a year on the Programme page.")
+    st.caption(views.CONTRACT_WORDS[kind] + _hybrid_words(kind, float(fixed)))
     new = {
         "type": kind,
         "payment_basis": basis,
         "payment_lag_years": int(lag),
         "cap": float(cap) if capped else None,
         "provider_margin": float(margin),
+        "indexation": indexation,
+        "fixed_share": float(fixed),
     }
-    old = {
-        "type": k.type,
-        "payment_basis": k.payment_basis,
-        "payment_lag_years": k.payment_lag_years,
-        "cap": k.cap,
-        "provider_margin": k.provider_margin,
-    }
-    if new != old:
-
-        def build():
-            doc = document()
-            for key, value in new.items():
-                doc = ed.set_value(doc, ("contract", key), value)
-            return doc
-
-        try_apply("contract", build)
+    if new != ce.contract_terms(sc):
+        try_apply("contract", lambda: ce.apply_contract_terms(document(), new))
     show_problems("contract")
+
+
+def _hybrid_words(kind: str, fixed: float) -> str:
+    if kind not in HYBRID_TYPES or fixed <= 0:
+        return ""
+    who = "provider" if kind == "payment_by_results" else "investors"
+    return (
+        f" A hybrid: the outcome payers pay {fixed:.0%} of delivery as a fee; the {who} fund the other "
+        f"{1 - fixed:.0%} and are repaid by results."
+    )
 
 
 def rate_card_editor(sc: Scenario) -> None:
     ev = evaluation()
-    card = views.rate_card(ev)
-    df = ed.prices_table(sc)
-    for col in card.columns:
-        if col.startswith("Value to "):
-            df[col] = card[col].values
+    pb = cases.price_base(ev)
+    paid = cases.paid_per_outcome_table(ev)
+    card = ce.rate_card_table(sc)
+    # The price, what it comes to per valued outcome and what that outcome is worth, side by side; then the terms.
+    # Read-only figures to the pound: the grid would otherwise show every decimal.
+    df = card[["id", "label", "price"]].assign(
+        paid=paid["Paid per outcome the case values"].astype("Float64").round(0).values,
+        worth=paid["Worth to the public sector per outcome valued"].round(0).values,
+    )
+    df = df.join(card[["payment_lag_years", "payment_cap"]])
+    lag = sc.contract.payment_lag_years
     cols = {
-        "id": cc.TextColumn("Id", disabled=True),
-        "label": cc.TextColumn("Outcome", disabled=True, width="large"),
-        "price": cc.NumberColumn("Price per outcome (£)", **MONEY),
-    } | {
-        c: cc.NumberColumn(
-            c,
+        "id": None,  # hidden: it ties each row to its outcome
+        "label": cc.TextColumn("Outcome", disabled=True, width="medium"),
+        "price": cc.NumberColumn("Price (£)", help="What the contract pays for each outcome it counts", **MONEY),
+        "payment_lag_years": cc.NumberColumn(
+            "Lag (years)",
+            step=1,
+            format="%d",
+            help=f"Years after the intake year that this outcome is paid; blank: the contract's lag ({lag})",
+        ),
+        "payment_cap": cc.NumberColumn(
+            "Own cap (£)", help="The most ever paid for this outcome, in cash; blank: no cap of its own", **MONEY
+        ),
+        "paid": cc.NumberColumn(
+            "Paid per valued (£)",
             disabled=True,
             format="localized",
-            help="Undiscounted fiscal value of one extra outcome over its duration",
-        )
-        for c in df.columns
-        if c.startswith("Value to ")
+            help=f"What the contract pays in all, real terms ({pb}), for each outcome the business case values: "
+            "after attribution, displacement and optimism bias, which the contract's count does not apply",
+        ),
+        "worth": cc.NumberColumn(
+            "Worth to public (£)",
+            disabled=True,
+            format="localized",
+            help=f"Fiscal savings to public bodies from one valued outcome over its duration, undiscounted, {pb}",
+        ),
     }
-    table_editor("prices", df, cols, lambda edited: ed.apply_prices_table(document(), edited), dynamic=False)
+    table_editor("rate-card", df, cols, lambda edited: ce.apply_rate_card_table(document(), edited), dynamic=False)
+    notes = cases.paid_per_outcome_notes(ev)
+    if notes:
+        st.markdown(
+            "**Why the cost per valued outcome is not the price:** the contract and the business case count "
+            "outcomes differently.\n" + "\n".join(f"- {n}" for n in notes)
+        )
+    with st.expander("What one extra outcome is worth to each organisation"):
+        st.caption(f"Undiscounted fiscal value of one extra outcome over its duration, before optimism bias, {pb}.")
+        st.dataframe(views.rate_card(ev), hide_index=True, width="stretch")
 
 
 def payers_editor(sc: Scenario) -> None:
     cols = {
         "agency": cc.SelectboxColumn(
-            "Commissioner paying for outcomes", options=sc.agency_ids, required=True, width="large"
+            "Commissioner paying for outcomes",
+            options=sc.agency_ids,
+            required=True,
+            width="large",
+            format_func={a.id: a.name for a in sc.agencies}.get,
         ),
         "share": cc.NumberColumn("Share", step=0.05, format="%.4f", required=True),
     }
@@ -129,20 +191,37 @@ def payment_summary() -> None:
     if c["type"] in ("none", "fee_for_service"):
         st.info("This contract type pays nothing for outcomes: prices are ignored.")
         return
+    pb = cases.price_base(ev)
+    last = ev.scenario.settings.start_year + ev.scenario.settings.horizon_years - 1
     m1, m2, m3 = st.columns(3)
     m1.metric(
-        "Outcome payments",
+        "Outcome payments (cash)",
         money(c["outcome_payments_total"]),
         border=True,
-        help="Undiscounted total paid within the appraisal period",
+        help="Undiscounted total paid in cash over every year a payment falls, after the horizon too",
     )
-    m2.metric("Present value", money(c["pv_outcome_payments"]), border=True)
+    m2.metric(
+        f"Present value ({pb})",
+        money(c["pv_outcome_payments"]),
+        border=True,
+        help="The payments in real terms, discounted as every other figure",
+    )
     m3.metric(
-        "Paid after the horizon",
+        f"Paid after {last}, counted",
         money(c["payments_beyond_horizon"]),
         border=True,
-        help="Due after the last year appraised; left out of every other figure",
+        help=f"Due after {last}, the last year appraised, for outcomes achieved within it: counted in every figure",
     )
+    if c["payments_beyond_horizon"] > 0:
+        st.info(
+            f"{money(c['payments_beyond_horizon'])} of outcome payments fall after {last}, the last year appraised. "
+            "They are owed for outcomes achieved within it, so every figure on this page counts them: the payments, "
+            "each party's position and the cash by budget below.",
+            icon=":material/event_upcoming:",
+        )
+    capped = [o.label for o in ev.scenario.outcomes if c["outcome_caps_bind"].get(o.id)]
+    if capped:
+        st.warning("An outcome's own cap binds: " + "; ".join(capped) + ".")
     if c["cap"] is not None:
         if c["cap_binds"]:
             st.warning(f"The cap of {money(c['cap'])} binds: outcomes beyond it are not paid for.")
@@ -158,17 +237,31 @@ def payment_summary() -> None:
         st.caption("Above baseline: only outcomes beyond what the comparison group achieves are paid for.")
 
 
+def cash_section() -> None:
+    ev = evaluation()
+    df = cases.cash_by_budget_year(ev)
+    if df.empty:
+        st.info("No budget pays or saves any cash yet.")
+        return
+    spec = charts.cash_by_budget(df, cases.public_sector_cash(ev)).to_dict(validate=False)
+    st.vega_lite_chart(spec, width="stretch")
+
+
 def parties_section() -> None:
     ev = evaluation()
+    st.caption(f"Present values, real terms, {cases.price_base(ev)}.")
     df = views.parties_table(ev)
+    df["Position (PV)"] = df["Position (PV)"].map(money)
+    df["Breaks even at performance m"] = [
+        "never (m from 0 to 3)" if m is None or pd.isna(m) else f"{m:.2f}" for m in df["Breaks even at performance m"]
+    ]
     st.dataframe(
         df,
         hide_index=True,
         width="stretch",
         column_config={
-            "Position (PV)": cc.NumberColumn(format="localized"),
-            "Breaks even at performance m": cc.NumberColumn(
-                format="%.2f", help="Blank: never changes sign for m in 0..3"
+            "Breaks even at performance m": cc.TextColumn(
+                help="The performance at which the party's position changes sign (1 = as planned)"
             ),
         },
     )
@@ -192,9 +285,24 @@ def risk_chart(m_now: float) -> None:
     chart.altair_chart(spec, width="stretch")
 
 
+def investor_section() -> None:
+    ev = evaluation()
+    df = cases.investor_table(ev)
+    if df.empty:
+        return
+    st.markdown("**The investors**")
+    st.table(df.set_index("Figure"))
+
+
 def risk_table() -> None:
     ev = evaluation()
-    st.table(_format_risk(views.risk_table(ev)).set_index("Figure"))
+    st.caption(
+        f"Outcome payments in cash; positions are present values in real terms, {cases.price_base(ev)}; "
+        "the investor's return nominal (on cash) and real."
+    )
+    df = views.risk_table(ev, real_irr=True)
+    df["Figure"] = df["Figure"].replace({"Outcome payments (undiscounted)": "Outcome payments (cash, undiscounted)"})
+    st.table(_format_risk(df).set_index("Figure"))
 
 
 def _format_risk(df: pd.DataFrame) -> pd.DataFrame:
@@ -202,7 +310,7 @@ def _format_risk(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns[1:]:
         out[col] = [
             ("n/a" if pd.isna(v) else f"{v:.1%}")
-            if fig == "Investor IRR"
+            if fig.startswith("Investor IRR")
             else ("n/a" if pd.isna(v) else f"{v:.2f}x")
             if fig == "Investor multiple"
             else money(v)
@@ -215,4 +323,5 @@ def live_positions(m: float) -> None:
     ev = evaluation()
     df = views.positions_at(ev, m)
     df["Position (PV)"] = df["Position (PV)"].map(money)
+    st.caption(f"Present values, real terms, {cases.price_base(ev)}.")
     st.dataframe(df, hide_index=True, width="stretch")

@@ -6,10 +6,38 @@ import streamlit as st
 
 from logic.views import key_figures
 
+from .notice import show_notice
+from .presenter import presenting
 from .state import evaluation
+
+# Five tiles at 1280 px leave about 100 px for a label, which Streamlit would cut short with "...".
+# Labels wrap instead, each keeps room for as many lines as the longest needs (so the figures stay
+# in one row), and a figure shrinks with its tile rather than spill out of it.
+_WRAP = """
+<style>
+.st-key-{key} [data-testid="stMetricLabel"] {{ align-items: flex-start; }}
+.st-key-{key} [data-testid="stMetricLabel"] .stMarkdownEllipsis,
+.st-key-{key} [data-testid="stMetricLabel"] p {{
+  white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3;
+}}
+.st-key-{key} [data-testid="stMetricLabel"] p {{ display: block; min-height: {lines}em; }}
+.st-key-{key} [data-testid="stMetric"] {{ container-type: inline-size; }}
+.st-key-{key} [data-testid="stMetricValue"] > div {{ font-size: min(100%, {fit}cqw); }}
+</style>
+"""
+
+
+def wrapped_metrics(key: str, lines: int = 2, fit: int = 24) -> None:
+    """Style the metrics inside st.container(key=key): labels wrap over up to `lines` lines, figures fit."""
+    # A label of n lines at line-height 1.3; presenter mode's larger labels wrap one line more.
+    n = lines + (1 if presenting() else 0)
+    st.html(_WRAP.format(key=key, lines=round(1.3 * n, 2), fit=fit))
 
 
 def kpi_strip() -> None:
+    show_notice()
     tiles = key_figures(evaluation())
-    for col, tile in zip(st.columns(len(tiles)), tiles):
-        col.metric(tile["label"], tile["value"], help=tile["help"], border=True)
+    wrapped_metrics("kpi-strip")
+    with st.container(key="kpi-strip"):
+        for col, tile in zip(st.columns(len(tiles)), tiles):
+            col.metric(tile["label"], tile["value"], help=tile["help"], border=True)

@@ -16,6 +16,7 @@ from logic.store import Store, StoreError, database_url
 from logic.views import stored_versions_table
 
 from .auth import can_edit, current_user, secrets_settings
+from .notice import remember_opening, show_notice
 from .state import evaluation, scenario, set_scenario
 
 STORED = "stored"  # where the current scenario came from: {"scenario_id", "version", "locked"}
@@ -145,6 +146,7 @@ def files_section() -> None:
     digest = hashlib.sha256(data).hexdigest()
     if st.session_state.get(UPLOADED) == digest:
         st.caption(f"Opened {upload.name}.")
+        show_notice("file")
         return
     try:
         opened = load_scenario(data)
@@ -156,6 +158,7 @@ def files_section() -> None:
         return
     st.session_state[UPLOADED] = digest
     st.session_state.pop(STORED, None)
+    remember_opening(data, opened, "file")
     set_scenario(opened)
     st.rerun()
 
@@ -163,6 +166,7 @@ def files_section() -> None:
 def _open_version(scenario_id: str, version: int, locked: bool) -> None:
     try:
         sc = store().load(scenario_id, version)
+        remember_opening(store().snapshot_text(scenario_id, version), sc, "saved")
     except StoreError as exc:
         st.error(str(exc))
         return
@@ -191,6 +195,7 @@ def saved_section() -> None:
     except StoreError as exc:  # deleted by a teammate since the list was read
         st.error(str(exc))
         return
+    show_notice("saved")
     st.dataframe(stored_versions_table(versions), hide_index=True, width="stretch")
     numbers = [v.version for v in versions]
     picked = st.selectbox("Version", numbers, key=f"version-{chosen}", format_func=lambda n: f"Version {n}")
@@ -240,6 +245,7 @@ def _fork(scenario_id: str, version: int, who: str) -> None:
     try:
         forked = store().fork(scenario_id, version, author=who)
         sc = store().load(forked.scenario_id, forked.version)
+        remember_opening(store().snapshot_text(forked.scenario_id, forked.version), sc, "saved")
     except StoreError as exc:
         st.error(str(exc))
         return

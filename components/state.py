@@ -15,6 +15,7 @@ from logic.editing import document as as_document
 from logic.report_text import plain_problem
 
 from .auth import can_edit, current_user
+from .notice import remember_opening
 
 SCENARIO = "scenario"
 VERSION = "scenario_version"
@@ -28,6 +29,7 @@ def scenario() -> Scenario:
     """The current scenario; the bundled example on first use."""
     if SCENARIO not in st.session_state:
         st.session_state[SCENARIO] = load_scenario(DEFAULT_EXAMPLE)
+        remember_opening(DEFAULT_EXAMPLE, st.session_state[SCENARIO])  # a format-1 example says what changed
         st.session_state[VERSION] = 0
         st.session_state[PROBLEMS] = {}
         mark_saved()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from logic import Scenario, charts, simulate, views
 from logic import editing as ed
+from logic.case_views import price_base
 from logic.engine import parameter_paths
 from logic.uncertainty import default_range, key_inputs, tornado
 
@@ -94,18 +95,23 @@ def results(sc: Scenario) -> None:
         progress=lambda x: bar.progress(x, text=f"Running the simulation... {x:.0%}"),
     )
     bar.empty()
+    pb = price_base(ev)
     st.subheader("How sure are we?")
+    st.caption(
+        f"Money figures are present values in real terms, {pb}; the investor's IRR is on its cash flows (nominal)."
+    )
     st.dataframe(views.simulation_summary(ev, sim), hide_index=True, width="stretch")
     left, right = st.columns(2)
-    left.altair_chart(charts.histogram(views.distribution(sim, "npv_fiscal"), "NPV (fiscal)"), width="stretch")
+    left.altair_chart(charts.histogram(views.distribution(sim, "npv_fiscal"), f"NPV (fiscal), {pb}"), width="stretch")
     if "party:investor" in sim.samples:
         right.altair_chart(
-            charts.histogram(views.distribution(sim, "party:investor"), "Investor position (PV)"), width="stretch"
+            charts.histogram(views.distribution(sim, "party:investor"), f"Investor position (PV), {pb}"),
+            width="stretch",
         )
     st.altair_chart(charts.loss_chances(views.loss_chances(ev, sim)), width="stretch")
     st.subheader("What would have to be true")
     rows = tornado(sc, compiled=ev.compiled)
-    st.altair_chart(charts.tornado(views.tornado_frame(ev, rows), "NPV (fiscal)"), width="stretch")
+    st.altair_chart(charts.tornado(views.tornado_frame(ev, rows), f"NPV (fiscal), {pb}"), width="stretch")
     st.markdown(
         "**Switching values**: the value of each input (the rest as planned) at which the case breaks even. "
         "Blank: it does not break even anywhere in the input's range."

@@ -15,18 +15,36 @@ def _money_axis(title: str) -> alt.Axis:
     return alt.Axis(title=title, labelExpr="(datum.value < 0 ? '-£' : '£') + format(abs(datum.value), '~s')")
 
 
+def _agency_colours(df: pd.DataFrame, field: str) -> alt.Scale:
+    """Each organisation keeps its colour from chart to chart: by its place in the scenario's list (attrs["order"])."""
+    order = df.attrs.get("order")
+    if not order:
+        return alt.Scale(range=PALETTE)
+    present = set(df[field])
+    pairs = [(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(order) if name in present]
+    return alt.Scale(domain=[n for n, _ in pairs], range=[c for _, c in pairs])
+
+
+def _priced(df: pd.DataFrame, text: str) -> str:
+    """Text with the frame's price base after it ('..., 2025/26 prices'), where logic.views attached one."""
+    base = df.attrs.get("price_base")
+    return f"{text}, {base}" if base else text
+
+
 def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
     """Stacked bars: fiscal savings each year, by agency, cashable shaded solid."""
     return (
-        alt.Chart(df, title=alt.Title("Fiscal savings by agency and year", subtitle="Undiscounted, real terms"))
+        alt.Chart(
+            df, title=alt.Title("Fiscal savings by agency and year", subtitle=_priced(df, "Undiscounted, real terms"))
+        )
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(amount):Q", axis=_money_axis("Savings")),
+            y=alt.Y("sum(amount):Q", axis=_money_axis(_priced(df, "Savings"))),
             color=alt.Color(
                 "agency:N",
                 title="Agency",
-                scale=alt.Scale(range=PALETTE),
+                scale=_agency_colours(df, "agency"),
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
             ),
             opacity=alt.Opacity(
@@ -50,11 +68,12 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
     """Discounted cumulative costs, savings and the net position, with the zero line."""
     long = df.melt("year", var_name="series", value_name="amount")
     base = alt.Chart(
-        long, title=alt.Title("Cumulative discounted position", subtitle="Present values, fiscal benefits only")
+        long,
+        title=alt.Title("Cumulative discounted position", subtitle=_priced(df, "Present values, fiscal benefits only")),
     )
     lines = base.mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("amount:Q", axis=_money_axis("Cumulative (PV)")),
+        y=alt.Y("amount:Q", axis=_money_axis(_priced(df, "Cumulative (PV)"))),
         color=alt.Color(
             "series:N",
             title="",
@@ -88,13 +107,14 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
         alt.Chart(
             df,
             title=alt.Title(
-                "Cost of the needs if nothing is done", subtitle="Population x unit cost, growing each year"
+                "Cost of the needs if nothing is done",
+                subtitle=_priced(df, "Population x unit cost, growing each year"),
             ),
         )
         .mark_area(opacity=0.85)
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(cost):Q", axis=_money_axis("Cost per year"), stack=True),
+            y=alt.Y("sum(cost):Q", axis=_money_axis(_priced(df, "Cost per year")), stack=True),
             color=alt.Color(
                 "need:N",
                 title="Need",
@@ -123,6 +143,7 @@ def risk_share(
     `shown` leaves parties out (one big line can flatten the rest); each keeps its colour.
     """
     parties = list(dict.fromkeys(curve["party"]))
+    y_title = _priced(curve, "Position (PV)")
     if shown:
         curve = curve[curve["party"].isin(shown)]
         switching = switching[switching["party"].isin(shown)]
@@ -144,7 +165,7 @@ def risk_share(
                 title="Performance (m): 0 = no effect, 1 = as planned, 1.5 = half as good again",
                 scale=alt.Scale(domain=[0, 1.5], nice=False),
             ),
-            y=alt.Y("position:Q", axis=_money_axis("Position (PV)")),
+            y=alt.Y("position:Q", axis=_money_axis(y_title)),
             color=alt.Color(
                 "party:N",
                 title="Party",
@@ -185,7 +206,9 @@ def risk_share(
         autosize=FIT_WIDTH,
         title=alt.Title(
             "Who gains and who loses as performance varies",
-            subtitle="Each party's present-value position; diamonds mark where a party breaks even",
+            subtitle=_priced(
+                curve, "Each party's present-value position; diamonds mark where a party breaks even; real terms"
+            ),
         ),
         height=380,
     )
@@ -261,3 +284,109 @@ def loss_chances(df: pd.DataFrame) -> alt.Chart:
         )
         .properties(autosize=FIT_WIDTH, height=max(120, 30 * len(df)))
     )
+
+
+def economic_case(df: pd.DataFrame) -> alt.LayerChart:
+    """What the programme is worth and what it costs, as present values; transfers drawn apart, not counted."""
+    order = list(df["line"])
+    colours = alt.Scale(domain=["Counted", "Shown, not counted", "Cost"], range=["#2f8a3e", "#b5b5b5", "#c0582c"])
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("line:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X("amount:Q", axis=_money_axis(_priced(df, "Present value"))),
+            color=alt.Color(
+                "counts:N", title="In the net present value", scale=colours, legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("line:N", title=""),
+                alt.Tooltip("amount:Q", title="Present value (£)", format=",.0f"),
+                alt.Tooltip("counts:N", title="In the NPV"),
+            ],
+        )
+    )
+    labels = bars.mark_text(align="left", dx=4).encode(text="label:N", color=alt.value("#333"))
+    return (bars + labels).properties(
+        autosize=FIT_WIDTH,
+        height=34 * len(order),
+        title=alt.Title(
+            "What it is worth and what it costs",
+            subtitle=_priced(df, "Present values, real terms; transfers shown, not counted"),
+        ),
+    )
+
+
+def cash_by_budget(df: pd.DataFrame, public: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Each budget's cash in and out by year under the contract, the public sector's net as a line.
+
+    Years after the horizon are shaded: only outcome payments fall there, and they count.
+    """
+    note = df.attrs.get("cash_note", "Cash")
+    last = df.attrs.get("last_year")
+    line = "" if public is None or public.empty else "; the black line is the public sector's net cash"
+    layers = []
+    if last is not None and bool(df["after_horizon"].any()):
+        after = pd.DataFrame(
+            {"start": [last + 0.5], "end": [int(df["year"].max()) + 0.5], "label": ["After the horizon"]}
+        )
+        layers.append(alt.Chart(after).mark_rect(color="#e8e8e8", opacity=0.7).encode(x="start:Q", x2="end:Q"))
+        layers.append(
+            alt.Chart(after)
+            .mark_text(align="left", dx=4, baseline="top", color="#555", fontSize=12)
+            .encode(x="start:Q", y=alt.value(4), text="label:N")
+        )
+    years = sorted(set(int(y) for y in df["year"]))
+    x = alt.X(
+        "year:Q",
+        title="Year",
+        scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False, zero=False) if years else alt.Undefined,
+        axis=alt.Axis(format="d", values=years, labelAngle=0, grid=False),
+    )
+    layers.append(
+        alt.Chart(df)
+        .mark_bar(size=_bar_width(len(years)))
+        .encode(
+            x=x,
+            y=alt.Y("sum(cash):Q", axis=_money_axis("Cash, each year's prices")),
+            color=alt.Color(
+                "budget:N",
+                title="Budget",
+                scale=_agency_colours(df, "budget"),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
+            ),
+            tooltip=[
+                alt.Tooltip("year:Q", title="Year", format="d"),
+                alt.Tooltip("budget:N", title="Budget"),
+                alt.Tooltip("cash:Q", title="Cash (£)", format=",.0f"),
+            ],
+        )
+    )
+    if public is not None and not public.empty:
+        layers.append(
+            alt.Chart(public)
+            .mark_line(point=alt.OverlayMarkDef(filled=True, size=50, color="#111"), color="#111", strokeWidth=2)
+            .encode(
+                x=x,
+                y="cash:Q",
+                tooltip=[
+                    alt.Tooltip("year:Q", title="Year", format="d"),
+                    alt.Tooltip("series:N", title=""),
+                    alt.Tooltip("cash:Q", title="Cash (£)", format=",.0f"),
+                ],
+            )
+        )
+    layers.append(alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444").encode(y="y:Q"))
+    return alt.layer(*layers).properties(
+        autosize=FIT_WIDTH,
+        height=340,
+        title=alt.Title(
+            "Cash in and out of each budget, by year, under the contract",
+            subtitle=f"{note}. Above zero: the budget banks more than it pays that year{line}",
+        ),
+    )
+
+
+def _bar_width(years: int) -> float:
+    # A quantitative year axis (so the after-horizon band can sit between years) needs an explicit bar width.
+    return max(6.0, min(40.0, 600.0 / max(years, 1)))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import Evaluation
-from .report_text import EXPLANATIONS, compact_money, format_figure, ratio
+from .report_text import EXPLANATIONS, FINANCIAL_CASE, compact_money, format_figure, ratio
 
 
 def agency_names(ev: Evaluation) -> dict[str, str]:
@@ -21,16 +21,23 @@ def agency_names(ev: Evaluation) -> dict[str, str]:
 
 
 def key_figures(ev: Evaluation) -> list[dict]:
-    """The four tiles of the key-figure strip."""
+    """The tiles of the key-figure strip: the case for the public purse, and beside it what the contract leaves it."""
     r = ev.figures
     cur = ev.scenario.settings.currency
     start = ev.scenario.settings.start_year
+    pb = r["price_base"]
     return [
         {
             "key": "npv_fiscal",
             "label": "NPV (fiscal)",
             "value": compact_money(r["npv_fiscal"], cur),
-            "help": EXPLANATIONS["npv_fiscal"][1],
+            "help": f"{EXPLANATIONS['npv_fiscal'][1]} Real terms, {pb}.",
+        },
+        {
+            "key": "public_sector_position",
+            "label": "Public sector under contract",
+            "value": compact_money(r["financial"]["public_sector_position"], cur),
+            "help": f"{FINANCIAL_CASE['public_sector_position'][1]} Real terms, {pb}.",
         },
         {
             "key": "bcr_fiscal",
@@ -48,7 +55,7 @@ def key_figures(ev: Evaluation) -> list[dict]:
             "key": "pv_costs",
             "label": "PV of costs",
             "value": compact_money(r["pv_costs"], cur),
-            "help": EXPLANATIONS["pv_costs"][1],
+            "help": f"{EXPLANATIONS['pv_costs'][1]} Real terms, {pb}.",
         },
     ]
 
@@ -79,7 +86,15 @@ def savings_by_agency_year(ev: Evaluation) -> pd.DataFrame:
         for t, y in enumerate(years):
             rows.append({"year": int(y), "agency": names[a], "kind": "Cashable", "amount": float(cash[t])})
             rows.append({"year": int(y), "agency": names[a], "kind": "Non-cashable", "amount": float(non[t])})
-    return pd.DataFrame(rows, columns=["year", "agency", "kind", "amount"])
+    df = _priced(ev, pd.DataFrame(rows, columns=["year", "agency", "kind", "amount"]))
+    df.attrs["order"] = [names[a] for a in ev.compiled.agency_ids]  # so each agency keeps its colour
+    return df
+
+
+def _priced(ev: Evaluation, df: pd.DataFrame) -> pd.DataFrame:
+    """Carry the price base with a frame, so every chart drawn from it (app or report) names it."""
+    df.attrs["price_base"] = ev.figures["price_base"]
+    return df
 
 
 def cumulative_position(ev: Evaluation) -> pd.DataFrame:
@@ -87,7 +102,7 @@ def cumulative_position(ev: Evaluation) -> pd.DataFrame:
     rows = ev.figures["by_year"]
     df = pd.DataFrame(rows)
     d = df["discount_factor"]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "year": df["year"],
             "Cumulative costs": (df["costs"] * d).cumsum(),
@@ -95,6 +110,7 @@ def cumulative_position(ev: Evaluation) -> pd.DataFrame:
             "Net position": df["cumulative_discounted_net_fiscal"],
         }
     )
+    return _priced(ev, out)
 
 
 def who_pays_matrix(ev: Evaluation) -> pd.DataFrame:
@@ -124,6 +140,7 @@ def yearly_table(ev: Evaluation) -> pd.DataFrame:
             "participants": "Participants",
             "costs": "Costs",
             "fiscal": "Fiscal savings",
+            "transfers": "of which transfers",
             "cashable": "Cashable",
             "economic": "Economic",
             "social": "Social",
@@ -137,6 +154,7 @@ def yearly_table(ev: Evaluation) -> pd.DataFrame:
             "Participants",
             "Costs",
             "Fiscal savings",
+            "of which transfers",
             "Cashable",
             "Economic",
             "Social",
@@ -154,7 +172,7 @@ def do_nothing_frame(ev: Evaluation) -> pd.DataFrame:
     for need in ev.figures["do_nothing"].values():
         for t, v in enumerate(need["by_year"]):
             rows.append({"year": start + t, "need": need["label"], "cost": v})
-    return pd.DataFrame(rows, columns=["year", "need", "cost"])
+    return _priced(ev, pd.DataFrame(rows, columns=["year", "need", "cost"]))
 
 
 def do_nothing_summary(ev: Evaluation) -> pd.DataFrame:
@@ -277,7 +295,7 @@ def risk_curve(ev: Evaluation, m: np.ndarray | None = None) -> pd.DataFrame:
             continue
         for mi, v in zip(m, values):
             rows.append({"m": float(mi), "party": names.get(party, party), "position": float(v)})
-    return pd.DataFrame(rows, columns=["m", "party", "position"])
+    return _priced(ev, pd.DataFrame(rows, columns=["m", "party", "position"]))
 
 
 def _involved(ev: Evaluation, agency: str) -> bool:
@@ -308,9 +326,13 @@ def switching_points(ev: Evaluation) -> pd.DataFrame:
     )
 
 
-def risk_table(ev: Evaluation) -> pd.DataFrame:
-    """Low / central / high performance: payments, investor return, each party's position."""
-    from .contract import risk_share_curve
+def risk_table(ev: Evaluation, real_irr: bool = False) -> pd.DataFrame:
+    """Low / central / high performance: payments, investor return, each party's position.
+
+    real_irr adds the investor's real IRR under the nominal one (a row the caller formats as a rate).
+    """
+    from .contract import investor_metrics, risk_share_curve
+    from .engine import run
 
     m = np.array(list(RISK_POINTS.values()))
     curve = risk_share_curve(ev.compiled, m)
@@ -318,6 +340,11 @@ def risk_table(ev: Evaluation) -> pd.DataFrame:
     rows = {"Outcome payments (undiscounted)": curve["outcome_payments"]}
     if ev.compiled.contract_type == "social_impact_bond":
         rows["Investor IRR"] = curve["investor_irr"]
+        if real_irr:
+            real = curve["investor_irr"]
+            if ev.compiled.inflation != 0:  # with none, the real flows are the cash flows
+                real = investor_metrics(ev.compiled, run(ev.compiled, performance=m))["irr_real"]
+            rows["Investor IRR (real)"] = real
         rows["Investor multiple"] = curve["investor_multiple"]
     for key, values in curve.items():
         if key.startswith("party:"):

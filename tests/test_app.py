@@ -42,7 +42,13 @@ def test_page_runs_without_exception(page):
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     labels = [m.label for m in at.metric]
-    assert labels[:4] == ["NPV (fiscal)", "Benefit-cost ratio", "Pays back in", "PV of costs"]
+    assert labels[:5] == [
+        "NPV (fiscal)",
+        "Public sector under contract",
+        "Benefit-cost ratio",
+        "Pays back in",
+        "PV of costs",
+    ]
 
 
 def test_key_figures_show_the_example():
