@@ -172,7 +172,7 @@ def test_contract_summary(example, example_html):
     assert "Social impact bond" in text
     assert "£5,200,000: does not bind at central performance" in text
     assert "County council children's services 80%, Central government - Life Chances Fund top-up 20%" in text
-    assert "Peak capital at risk" in text and "Low (m = 0.5)" in text
+    assert "Capital at risk at the peak" in text and "Low (m = 0.5)" in text
 
 
 def hostile_doc(doc: dict) -> dict:

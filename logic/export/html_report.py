@@ -1,225 +1,59 @@
 """The board-paper report: one self-contained HTML file (no script, no network, prints on A4).
 
-Everything shown is computed by `evaluate` and `logic.views`, formatted by
-`logic.report_text`, exactly as the app shows it; this module only lays it out.
-Every piece of user text goes through `esc`, and the charts are SVG drawn by
-vl-convert with network access refused, so the file opens anywhere, offline,
-and a hostile label cannot run or fetch anything.
+Everything shown is computed by `evaluate`, `logic.views` and `logic.case_views`, formatted by
+`logic.report_text`, exactly as the app shows it; this module only lays it out. Every piece of user
+text goes through `esc`, and the charts are SVG drawn by vl-convert with network access refused, so
+the file opens anywhere, offline, and a hostile label cannot run or fetch anything. Every money figure
+names its price base: real terms in the price base year for the economic case, cash for the financial
+case (see `report_financial`).
 """
 
 from __future__ import annotations
 
 import datetime
-import re
-from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
-import vl_convert
 
-from .. import charts, views
+from .. import case_views, charts, views
 from ..evaluation import Evaluation, evaluate
-from ..model import Node, Scenario
-from ..report_text import money
+from ..model import CostLine, Node, Scenario
+from ..report_text import WHAT_COUNTS, money
 from ..snapshots import snapshot_sha256
 from ..toc import graph_warnings
+from .report_blocks import (
+    BASIS_NAMES,
+    CSS,
+    SOURCE_LINE,
+    TYPE_NAMES,
+    chart_svg,
+    esc,
+    facts,
+    figure,
+    frame_table,
+    html_table,
+    m_value,
+    marked_up,
+    multiple,
+    number,
+    paragraphs,
+    pct,
+    priced,
+    rate,
+    reflowed,
+    remote_references,
+    section,
+)
+from .report_financial import financial_section, payment_terms
 from .toc_svg import toc_svg
-from .toc_svg import xml_text as esc
 
-# Charts are drawn at a fixed width: a page has no container for Vega's fit-width
-# autosize to measure, and 640 plus axis labels fits portrait A4 nearly 1:1.
-CHART_WIDTH = 640
-SHORT_TABLE = 10
-REPORT_AUTOSIZE = alt.AutoSizeParams(type="pad")
-SOURCE_LINE = "Source: GMCA Unit Cost Database v1.4 (GMCA Research Team, distributed by the Government Outcomes Lab)."
-TYPE_NAMES = {
-    "none": "None (plain grant)",
-    "fee_for_service": "Fee for service",
-    "payment_by_results": "Payment by results",
-    "social_impact_bond": "Social impact bond",
+__all__ = ["remote_references", "report_html", "write_report"]
+
+KIND_WORDS = {
+    "public": "Public body (in the public sector's totals)",
+    "donor": "Donor (pays, but not a public budget)",
+    "people": "The people themselves (their gains; not a budget)",
 }
-BASIS_NAMES = {
-    "gross": "Gross: every outcome achieved is paid for",
-    "above_baseline": "Above baseline: only outcomes beyond the comparison group are paid for",
-}
-
-CSS = """
-@page { size: A4; margin: 14mm 13mm 16mm 13mm; }
-@page wide { size: A4 landscape; margin: 11mm; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; font-size: 10.5pt; line-height: 1.4;
-       color: #1b1b1b; background: #fff; max-width: 1060px; margin: 0 auto; padding: 24px 28px; }
-h1 { font-size: 22pt; margin: 0.1em 0 0.3em; line-height: 1.2; }
-h2 { font-size: 15pt; color: #1f5a96; border-bottom: 2px solid #1f5a96; padding-bottom: 3px; margin: 1.6em 0 0.6em; }
-h3 { font-size: 11.5pt; margin: 1.3em 0 0.4em; }
-h2, h3 { break-after: avoid; }
-p { margin: 0.35em 0 0.6em; }
-.kicker { text-transform: uppercase; letter-spacing: 0.08em; color: #555; font-size: 9pt; margin: 0; }
-.description p { white-space: pre-wrap; }
-.muted { color: #555; }
-.small { font-size: 8.5pt; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0.8em 0; }
-dl.facts dt { font-weight: bold; color: #333; }
-dl.facts dd { margin: 0; }
-.tiles { display: flex; flex-wrap: wrap; gap: 10px; margin: 0.6em 0 1em; }
-.tile { flex: 1 1 150px; border: 1px solid #c9d6e3; border-radius: 6px; padding: 8px 12px; break-inside: avoid; }
-.tile .label { font-size: 9pt; color: #555; }
-.tile .value { font-size: 17pt; font-weight: bold; color: #1f5a96; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0.4em 0 1em; }
-th, td { border-bottom: 1px solid #d5d5d5; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eef3f8; font-weight: bold; }
-thead { display: table-header-group; }
-table.keep { break-inside: avoid; }
-table.lead th:first-child { width: 30%; }
-tr { break-inside: avoid; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
-td .sub { display: block; color: #555; font-size: 8pt; }
-figure { margin: 0.6em 0 1.2em; break-inside: avoid; }
-figure svg { max-width: 100%; height: auto; display: block; }
-svg.toc { max-width: 100%; height: auto; }
-.note { border-left: 4px solid #b8860b; background: #fbf6e9; padding: 6px 10px; margin: 0.6em 0; }
-.warn { border-left: 4px solid #c0582c; background: #fbeee8; padding: 6px 10px; margin: 0.6em 0; }
-.notes dt { font-weight: bold; margin-top: 0.5em; }
-.notes dd { margin: 0 0 0 1em; white-space: pre-wrap; font-size: 8.5pt; color: #333; }
-code, .hash { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9pt; word-break: break-all; }
-footer { margin-top: 2em; border-top: 1px solid #999; padding-top: 0.6em; font-size: 9pt; }
-section.wide { page: wide; }
-.break { break-before: page; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { margin-top: 0; }
-}
-"""
-
-
-# --- formatting --------------------------------------------------------------------------
-
-
-def pct(x: float | None, decimals: int = 1) -> str:
-    """0.735 -> 73.5%, 0.7 -> 70%: shares as a commissioner writes them."""
-    if x is None or pd.isna(x):
-        return "n/a"
-    text = f"{x * 100:.{decimals}f}".rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
-def number(x: float, decimals: int = 1) -> str:
-    return f"{x:,.{decimals}f}"
-
-
-def rate(x: float | None) -> str:
-    """A return such as an IRR, always to one decimal place, as the app shows it."""
-    return "n/a" if x is None or pd.isna(x) else f"{x:.1%}"
-
-
-def multiple(x: float | None) -> str:
-    return "n/a" if x is None or pd.isna(x) else f"{x:.2f}x"
-
-
-def m_value(x: float | None) -> str:
-    return "never (m from 0 to 3)" if x is None or pd.isna(x) else f"{x:.2f}"
-
-
-def paragraphs(text: str | None, css: str = "") -> str:
-    """Free text as paragraphs (blank lines separate them; single line breaks are kept by CSS)."""
-    if not text or not text.strip():
-        return ""
-    attr = f' class="{css}"' if css else ""
-    return "".join(f"<p{attr}>{esc(p.strip())}</p>" for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
-
-
-# --- building blocks ---------------------------------------------------------------------
-
-
-def html_table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    numeric: Iterable[int] = (),
-    raw: Iterable[int] = (),
-    css: str = "",
-) -> str:
-    """A table of already formatted cells; numeric columns align right. Cells are escaped unless listed in raw."""
-    numeric, raw, rows = set(numeric), set(raw), list(rows)
-    # A short table reads badly split over two pages; a long one has to be.
-    classes = " ".join(c for c in (css, "keep" if len(rows) <= SHORT_TABLE else "") if c)
-
-    def cls(i: int) -> str:
-        return ' class="num"' if i in numeric else ""
-
-    head = "".join(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(f"<td{cls(i)}>{c if i in raw else esc(c)}</td>" for i, c in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    attr = f' class="{classes}"' if classes else ""
-    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def frame_table(df: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> str:
-    """A DataFrame as a table: columns in `formats` are formatted by it (and align right), the rest shown as text."""
-    formats = formats or {}
-    cols = list(df.columns)
-    rows = [[formats[c](v) if c in formats else str(v) for c, v in zip(cols, rec)] for rec in df.itertuples(False)]
-    return html_table(cols, rows, numeric=[i for i, c in enumerate(cols) if c in formats])
-
-
-def facts(items: Iterable[tuple[str, str]]) -> str:
-    return "<dl class='facts'>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
-
-
-def section(anchor: str, title: str, body: str, css: str = "") -> str:
-    attr = f' class="{css}"' if css else ""
-    return f'<section id="{anchor}"{attr}><h2>{esc(title)}</h2>{body}</section>'
-
-
-# --- charts ------------------------------------------------------------------------------
-
-_REMOTE = re.compile(r"<image\b|@import|@font-face|url\(\s*['\"]?(?!#)|(?:href|src)\s*=\s*['\"](?!#)", re.IGNORECASE)
-
-
-def legends_below(spec: object) -> object:
-    """Put every legend under its plot: a right-hand legend would push a fixed-width chart off a portrait page."""
-    if isinstance(spec, dict):
-        out = {k: legends_below(v) for k, v in spec.items()}
-        legend = out.get("legend")
-        if isinstance(legend, dict):
-            out["legend"] = {**legend, "orient": "bottom", "direction": "vertical", "columns": 1, "labelLimit": 560}
-        return out
-    if isinstance(spec, list):
-        return [legends_below(v) for v in spec]
-    return spec
-
-
-def namespace_ids(svg: str, prefix: str) -> str:
-    """Give a chart's ids (clip paths, gradients) a prefix: several SVGs share one HTML document's id space."""
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
-    return re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
-
-
-def remote_references(svg: str) -> list[str]:
-    """Anything in an SVG that would make a viewer fetch something: images, imported fonts, external links."""
-    return [m.group(0) for m in _REMOTE.finditer(svg)]
-
-
-def chart_svg(chart: alt.TopLevelMixin, prefix: str) -> str:
-    """An app chart at the report's fixed width, as SVG with no way to reach the network."""
-    # The builders are the app's, whose specs Altair validates there; re-validating here only costs time.
-    spec = legends_below(chart.properties(width=CHART_WIDTH, autosize=REPORT_AUTOSIZE).to_dict(validate=False))
-    svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
-    svg = namespace_ids(svg, prefix)
-    remote = remote_references(svg)
-    if remote:
-        raise ValueError(f"chart {prefix} refers to something outside the report: {remote[:3]}")
-    return svg
-
-
-def figure(svg: str, caption: str = "") -> str:
-    cap = f"<figcaption class='small muted'>{esc(caption)}</figcaption>" if caption else ""
-    return f"<figure>{svg}{cap}</figure>"
 
 
 # --- sections ----------------------------------------------------------------------------
@@ -232,10 +66,8 @@ def cover(ev: Evaluation, generated: datetime.datetime, source: str | None) -> s
     schedule = "constant" if s.discount_schedule == "constant" else "HM Treasury Green Book declining schedule"
     items = [
         ("Generated", generated.strftime("%d %B %Y, %H:%M")),
-        (
-            "Price base",
-            f"Real terms, constant prices; year 0 is {s.start_year} (see the description for the base year)",
-        ),
+        ("Price base", f"{case_views.price_base(ev)}: every amount is in real terms, in the prices of that year"),
+        ("Cash figures", f"{case_views.cash_note(ev)} (the financial case only)"),
         ("Currency", s.currency),
         ("Discount rate", f"{pct(s.discount_rate, 2)} a year, real ({schedule})"),
         ("Appraisal period", f"{s.horizon_years} years, {s.start_year} to {end_year}"),
@@ -274,12 +106,29 @@ def headline_section(ev: Evaluation) -> str:
     df = views.headline_table(ev)
     rows = [[r["Figure"], r["Value"], r["What it means"]] for _, r in df.iterrows()]
     body = (
-        f"<div class='tiles'>{tiles}</div>"
+        priced(ev, "Present values discounted to the first year")
+        + f"<div class='tiles'>{tiles}</div>"
         + html_table(["Figure", "Value", "What it means"], rows, numeric=[1])
-        + "<p class='small muted'>Present values in today's money, discounted to year 0, after deadweight, "
-        "attribution, displacement and optimism bias. Payback counts fiscal benefits only.</p>"
+        + "<p class='small muted'>After deadweight, attribution, displacement and optimism bias (on benefits and, "
+        "where a cost is graded, on costs). Payback counts fiscal benefits only. The public sector's position "
+        "under the contract is explained in the financial case.</p>"
     )
     return section("headline", "2. Headline figures", body)
+
+
+def economic_section(ev: Evaluation) -> str:
+    """Is it worth it? Value to society, transfers on a line of their own and left out of the NPV."""
+    df = case_views.economic_case_table(ev)
+    rows = [[r["Figure"], r["Value"], r["What it means"]] for _, r in df.iterrows()]
+    chart = chart_svg(charts.economic_case(case_views.economic_lines(ev)), "chart-economic")
+    body = (
+        f"<p class='lead'>{esc(case_views.worth_it(ev))}</p>"
+        + priced(ev, "Present values")
+        + html_table(["Figure", "Value", "What it means"], rows, numeric=[1], css="lead")
+        + f"<p class='small'>{marked_up(WHAT_COUNTS)}</p>"
+        + figure(chart)
+    )
+    return section("economic", "3. Is it worth it? The economic case", body)
 
 
 def charts_section(ev: Evaluation) -> str:
@@ -290,28 +139,80 @@ def charts_section(ev: Evaluation) -> str:
         first = figure(chart_svg(charts.savings_by_agency(savings), "chart-savings"))
     cumulative = figure(
         chart_svg(charts.cumulative_net(views.cumulative_position(ev)), "chart-cumulative"),
-        "The net position crosses zero in the payback year.",
+        "The net position crosses zero in the payback year."
+        if ev.figures["payback_year"] is not None
+        else "The net position stays below zero: the fiscal savings do not pay back the costs within the horizon.",
     )
-    return section("savings", "3. Savings and the cumulative position", first + cumulative)
+    return section("savings", "4. Savings and the cumulative position", first + cumulative)
 
 
 def who_pays_section(ev: Evaluation) -> str:
     cur = ev.scenario.settings.currency
     df = views.who_pays_matrix(ev)
+    # Transfers are in the fiscal savings (a real saving to that budget): shown beside them, as a line of their own.
+    df.insert(3, "of which transfers", [f["pv_transfers"] for f in ev.figures["by_agency"].values()])
     fmt = {c: (lambda v, c=cur: money(v, c)) for c in df.columns if c != "Organisation"}
     body = (
-        "<p>Present values over the appraisal period, before any outcomes contract. Delivery costs sit with the "
-        "provider here; the contract section shows who funds them.</p>" + frame_table(df, fmt)
+        "<p>Before any outcomes contract: each organisation's own costs and the savings and value it receives. "
+        "Delivery costs sit with the provider here; the financial case shows who funds them, and what each budget "
+        "pays and banks in cash.</p>" + priced(ev, "Present values") + frame_table(df, fmt)
     )
-    return section("who-pays", "4. Who pays, who benefits", body)
+    return section("who-pays", "5. Who pays, who benefits", body)
 
 
-def _benefit_lines(o: Node, names: dict[str, str], cur: str) -> str:
-    lines = []
-    for b in o.benefits:
-        cash = f", {pct(b.cashable)} cashable" if b.type == "fiscal" else ""
-        lines.append(f"{esc(names.get(b.agency, b.agency))}: {esc(money(b.value, cur))} {b.type}{cash}")
-    return "<br>".join(lines) or "none valued"
+# --- assumptions --------------------------------------------------------------------------
+
+
+def settings_facts(ev: Evaluation) -> str:
+    s = ev.scenario.settings
+    base = case_views.price_base(ev)
+    stated = "as set" if s.price_base_year is not None else f"the default, the year before {s.start_year}"
+    schedule = "constant" if s.discount_schedule == "constant" else "Green Book declining schedule after year 30"
+    grades = ", ".join(f"{g}: {pct(v)}" for g, v in sorted(s.optimism_bias.items()))
+    return facts(
+        [
+            ("Price base", f"{base} ({stated})"),
+            ("Inflation", f"{pct(s.inflation)} a year (GDP deflator), for cash figures only"),
+            ("Discount rate", f"{pct(s.discount_rate, 2)} a year, real, {schedule}"),
+            ("Health discount rate", f"{pct(s.health_discount_rate, 2)} a year, for lines marked as health values"),
+            ("Optimism bias by evidence grade", grades),
+        ]
+    )
+
+
+def agencies_table(ev: Evaluation) -> str:
+    rows = [[a.name, a.id, KIND_WORDS[a.kind]] for a in ev.scenario.agencies]
+    return html_table(["Organisation", "Id", "Kind"], rows)
+
+
+def cohort_facts(ev: Evaluation) -> str:
+    sc = ev.scenario
+    start = sc.settings.start_year
+    intake = ", ".join(f"{start + t}: {number(v, 0)}" for t, v in enumerate(sc.cohort.intake))
+    timing = {
+        "start": "At the start of each year: benefits start in the intake year",
+        "mid": "Through the year (half way on average): every benefit stream starts and ends half a year later",
+    }[sc.cohort.intake_timing]
+    return facts(
+        [
+            ("Referred each year", intake),
+            ("Engagement rate", f"{pct(sc.cohort.engagement_rate)} of those referred take part"),
+            ("When people arrive", timing),
+        ]
+    )
+
+
+def _benefit_line(b, names: dict[str, str], cur: str, health_rate: float) -> str:
+    parts = [f"{money(b.value, cur)} a year, {b.type}"]
+    if b.type == "fiscal":
+        parts.append(f"{pct(b.cashable)} cashable")
+    if b.transfer:
+        parts.append("a transfer (a saving to this budget, not value to society)")
+    if b.discount == "health":
+        parts.append(f"discounted at the health rate ({pct(health_rate, 2)})")
+    if b.code:
+        parts.append(f"unit-cost code {b.code}")
+    return f"{esc(names.get(b.agency, b.agency))}: {esc(', '.join(parts))}"
 
 
 def outcome_label_cell(o: Node) -> str:
@@ -321,7 +222,6 @@ def outcome_label_cell(o: Node) -> str:
 def outcome_rates(ev: Evaluation) -> str:
     """The numbers behind each outcome, one row each: short cells, so it fits a portrait page."""
     sc = ev.scenario
-    cur = sc.settings.currency
     rows = [
         [
             outcome_label_cell(o),
@@ -334,7 +234,6 @@ def outcome_rates(ev: Evaluation) -> str:
             f"{o.lag_years}",
             f"{o.duration_years}",
             pct(o.drop_off),
-            esc(money(o.price, cur)),
         ]
         for o in sc.outcomes
     ]
@@ -349,13 +248,12 @@ def outcome_rates(ev: Evaluation) -> str:
         "Lag (years)",
         "Duration (years)",
         "Drop-off a year",
-        "Price",
     ]
-    return html_table(headers, rows, numeric=range(1, len(headers)), raw=[0], css="lead")
+    return html_table(headers, rows, numeric=range(1, len(headers)), raw=[0], css="lead narrow")
 
 
 def outcome_measures(ev: Evaluation) -> str:
-    """How each outcome is measured and what one more of it is worth, to whom."""
+    """How each outcome is measured and what one more of it is worth, to whom, with each line's flags."""
     sc = ev.scenario
     names = views.agency_names(ev)
     cur = sc.settings.currency
@@ -364,7 +262,8 @@ def outcome_measures(ev: Evaluation) -> str:
         indicator = esc(o.indicator or "not set")
         if o.data_source:
             indicator += f"<span class='sub'>Data: {esc(o.data_source)}</span>"
-        rows.append([outcome_label_cell(o), indicator, _benefit_lines(o, names, cur)])
+        lines = [_benefit_line(b, names, cur, sc.settings.health_discount_rate) for b in o.benefits]
+        rows.append([outcome_label_cell(o), indicator, "<br>".join(lines) or "none valued"])
     return html_table(["Outcome", "Indicator", "Value of one more outcome, a year"], rows, raw=range(3))
 
 
@@ -388,6 +287,18 @@ def link_assumptions(ev: Evaluation) -> str:
     return html_table(["Link", "Strength", "Assumption", "Evidence"], rows)
 
 
+def _grade(c: CostLine, sc: Scenario) -> str:
+    if c.evidence_grade is None:
+        return "not graded (no uplift)"
+    return f"{c.evidence_grade} (+{pct(sc.optimism_bias_for(c.evidence_grade))})"
+
+
+def _profile(c: CostLine, sc: Scenario) -> str:
+    start, cur = sc.settings.start_year, sc.settings.currency
+    items = [f"{start + t}: {money(x, cur)}" for t, x in enumerate(c.profile or []) if x]
+    return "; ".join(items) or "none"
+
+
 def cost_assumptions(ev: Evaluation) -> str:
     sc = ev.scenario
     names = views.agency_names(ev)
@@ -400,30 +311,27 @@ def cost_assumptions(ev: Evaluation) -> str:
             money(c.setup, cur),
             money(c.per_year, cur),
             money(c.per_participant, cur),
+            _profile(c, sc),
+            _grade(c, sc),
         ]
         for a in sc.nodes_of("activity")
         for c in a.costs
     ]
     if not rows:
         return "<p class='note'>No costs entered.</p>"
-    return html_table(["Activity", "Item", "Paid by", "Set-up", "Per year", "Per participant"], rows, numeric=[3, 4, 5])
-
-
-def cohort_facts(ev: Evaluation) -> str:
-    sc = ev.scenario
-    start = sc.settings.start_year
-    intake = ", ".join(f"{start + t}: {number(v, 0)}" for t, v in enumerate(sc.cohort.intake))
-    return facts(
-        [
-            ("Referred each year", intake),
-            ("Engagement rate", f"{pct(sc.cohort.engagement_rate)} of those referred take part"),
-        ]
+    headers = ["Activity", "Item", "Paid by", "Set-up", "Per year", "Per participant", "Extra by year"]
+    headers.append("Grade (uplift)")
+    return (
+        priced(ev, "Amounts before the uplift")
+        + "<p class='small muted'>Set-up falls in the first year, per year in each year with intake, per participant "
+        "in the intake year; the extra amounts fall in the years named. Each line is raised by the optimism bias of "
+        "its evidence grade, and the raised cost is used everywhere.</p>" + html_table(headers, rows, numeric=[3, 4, 5])
     )
 
 
 def node_notes(ev: Evaluation) -> str:
     items = [
-        f"<dt>{esc(n.label)}</dt><dd>{esc(n.notes.strip())}</dd>"
+        f"<dt>{esc(n.label)}</dt><dd>{esc(reflowed(n.notes))}</dd>"
         for n in ev.scenario.nodes
         if n.notes and n.notes.strip()
     ]
@@ -441,7 +349,11 @@ def change_log(ev: Evaluation) -> str:
 
 def assumptions_section(ev: Evaluation) -> str:
     body = (
-        "<h3>Cohort</h3>"
+        "<h3>Appraisal settings</h3>"
+        + settings_facts(ev)
+        + "<h3>Organisations</h3>"
+        + agencies_table(ev)
+        + "<h3>Cohort</h3>"
         + cohort_facts(ev)
         + "<h3>Outcomes</h3>"
         + "<p class='small muted'>Rates are shares of engaged participants. Lag, duration and drop-off: years after "
@@ -449,7 +361,10 @@ def assumptions_section(ev: Evaluation) -> str:
         "additional outcomes after optimism bias.</p>"
         + outcome_rates(ev)
         + "<h3>How outcomes are measured and valued</h3>"
+        + priced(ev, "Values per additional outcome, a year")
         + outcome_measures(ev)
+        + "<h3>Payment terms by outcome</h3>"
+        + payment_terms(ev)
         + "<h3>Outcomes achieved over the appraisal period</h3>"
         + outcome_counts(ev)
         + "<h3>Links and the assumptions behind them</h3>"
@@ -460,22 +375,30 @@ def assumptions_section(ev: Evaluation) -> str:
         + node_notes(ev)
         + change_log(ev)
     )
-    return section("assumptions", "5. Assumptions", body, css="break")
+    return section("assumptions", "7. Assumptions", body, css="break")
 
 
 def do_nothing_section(ev: Evaluation) -> str:
+    title = "8. The cost of doing nothing"
     df = views.do_nothing_frame(ev)
     if df.empty:
         body = (
             "<p class='note'>No need has both a population and a unit cost, "
             "so the cost of doing nothing is not shown.</p>"
         )
-        return section("do-nothing", "6. The cost of doing nothing", body)
+        return section("do-nothing", title, body)
     cur = ev.scenario.settings.currency
     summary = views.do_nothing_summary(ev)
     fmt = {c: (lambda v, c=cur: money(v, c)) for c in ("Total over horizon", "Present value")}
-    body = figure(chart_svg(charts.do_nothing(df), "chart-do-nothing")) + frame_table(summary, fmt)
-    return section("do-nothing", "6. The cost of doing nothing", body)
+    body = (
+        figure(chart_svg(charts.do_nothing(df), "chart-do-nothing"))
+        + priced(ev, "Totals undiscounted, present values discounted")
+        + frame_table(summary, fmt)
+    )
+    return section("do-nothing", title, body)
+
+
+# --- the contract ---------------------------------------------------------------------------
 
 
 def contract_terms(ev: Evaluation) -> str:
@@ -488,12 +411,23 @@ def contract_terms(ev: Evaluation) -> str:
     items = [("Contract type", TYPE_NAMES[k.type])]
     if pays_outcomes:
         items.append(("Outcomes counted", BASIS_NAMES[k.payment_basis]))
-        items.append(("Payment lag", f"{k.payment_lag_years} year(s) after each intake year"))
+        lags = {o.payment_lag_years for o in sc.outcomes if o.payment_lag_years is not None}
+        own = " (some outcomes have their own: see Payment terms by outcome)" if lags - {k.payment_lag_years} else ""
+        items.append(("Payment lag", f"{k.payment_lag_years} year(s) after each intake year{own}"))
         if k.cap is None:
             items.append(("Cap", "none"))
         else:
             binds = "binds at central performance" if c["cap_binds"] else "does not bind at central performance"
             items.append(("Cap", f"{money(k.cap, cur)}: {binds}"))
+        if k.indexation == "inflation":
+            items.append(("Indexation", f"prices rise with inflation ({pct(sc.settings.inflation)} a year)"))
+        else:
+            items.append(("Indexation", "none: prices are fixed in cash, so they fall in real terms as prices rise"))
+        if k.fixed_share:
+            share = f"{pct(k.fixed_share)} of funded delivery is paid by the outcome payers as a fee, not at risk"
+        else:
+            share = "none: all of delivery is funded at risk"
+        items.append(("Fixed share (hybrid)", share))
     if k.type == "payment_by_results":
         items.append(("Provider margin", "none: the provider is paid by results"))
     else:
@@ -512,24 +446,31 @@ def payments_block(ev: Evaluation) -> str:
     cur = ev.scenario.settings.currency
     if c["type"] in ("none", "fee_for_service"):
         return "<p class='note'>This contract type pays nothing for outcomes: prices are ignored.</p>"
+    last = ev.scenario.settings.start_year + ev.scenario.settings.horizon_years - 1
+    base = case_views.price_base(ev)
     out = facts(
         [
-            ("Outcome payments (within the horizon)", money(c["outcome_payments_total"], cur)),
-            ("Present value of outcome payments", money(c["pv_outcome_payments"], cur)),
-            ("Due after the last year appraised", money(c["payments_beyond_horizon"], cur)),
+            ("Outcome payments, all years (cash)", money(c["outcome_payments_total"], cur)),
+            (f"of which after {last}, the last year appraised (cash)", money(c["payments_beyond_horizon"], cur)),
+            (f"Outcome payments in real terms ({base}, undiscounted)", money(c["outcome_payments_total_real"], cur)),
+            (f"Present value of outcome payments ({base})", money(c["pv_outcome_payments"], cur)),
         ]
+    )
+    out += (
+        "<p class='small muted'>Payments owed for outcomes achieved within the appraisal period count in every "
+        "contract figure, even when they fall after it.</p>"
     )
     dead = views.deadweight_paid(ev)
     if c["payment_basis"] == "gross" and dead["share"] is not None:
         out += (
             f"<p class='warn'>On a gross basis {esc(money(dead['deadweight'], cur))} of "
             f"{esc(money(dead['total'], cur))} ({pct(dead['share'], 0)}) pays for outcomes "
-            "that would have happened anyway (before the cap).</p>"
+            "that would have happened anyway (cash, before the cap).</p>"
         )
     card = views.rate_card(ev)
     fmt = {col: (lambda v, c=cur: money(v, c)) for col in card.columns if col != "Outcome"}
-    out += "<h3>Rate card</h3><p class='small muted'>'Value to' is the undiscounted fiscal value of one extra "
-    out += "outcome over its duration, before optimism bias.</p>" + frame_table(card, fmt)
+    out += "<h3>Rate card</h3><p class='small muted'>Prices in cash; 'Value to' is the undiscounted fiscal value of "
+    out += f"one extra outcome over its duration, before optimism bias, in {esc(base)}.</p>" + frame_table(card, fmt)
     return out
 
 
@@ -541,37 +482,31 @@ def parties_block(ev: Evaluation) -> str:
         for _, r in df.iterrows()
     ]
     return (
-        "<p class='small muted'>Each party's present-value position at central performance. 'Breaks even' is the "
+        priced(ev, "Present values")
+        + "<p class='small muted'>Each party's position at central performance. 'Breaks even' is the "
         "switching value: the performance m (1 = as planned) at which the position changes sign.</p>"
         + html_table(["Party", "Position (PV)", "Breaks even at performance m"], rows, numeric=[1, 2])
     )
 
 
 def investor_block(ev: Evaluation) -> str:
-    c = ev.figures["contract"]
-    if c["type"] != "social_impact_bond":
+    df = case_views.investor_table(ev)
+    if df.empty:
         return ""
-    inv = c["investor"]
-    cur = ev.scenario.settings.currency
-    return "<h3>Social investor</h3>" + facts(
-        [
-            ("Peak capital at risk", money(inv["peak_capital"], cur)),
-            ("Internal rate of return", rate(inv["irr"]) if inv["irr"] is not None else "n/a (flows never break even)"),
-            ("Multiple (payments / funding)", multiple(inv["multiple"])),
-        ]
-    )
+    rows = [[r["Figure"], r["Value"], r["What it means"]] for _, r in df.iterrows()]
+    return "<h3>Social investor</h3>" + html_table(["Figure", "Value", "What it means"], rows, numeric=[1])
 
 
 def risk_block(ev: Evaluation) -> str:
     cur = ev.scenario.settings.currency
-    df = views.risk_table(ev)
+    df = views.risk_table(ev, real_irr=True)
     rows = []
     for _, r in df.iterrows():
         fig = r["Figure"]
         cells = []
         for col in df.columns[1:]:
             v = r[col]
-            if fig == "Investor IRR":
+            if fig.startswith("Investor IRR"):
                 cells.append(rate(v))
             elif fig == "Investor multiple":
                 cells.append(multiple(v))
@@ -583,6 +518,7 @@ def risk_block(ev: Evaluation) -> str:
     )
     return (
         "<h3>Low, central and high performance</h3>"
+        + priced(ev, "Positions are present values; payments are cash, undiscounted")
         + html_table(list(df.columns), rows, numeric=range(1, len(df.columns)))
         + figure(chart, "Performance m scales every outcome's effect: 0 = no effect, 1 = as planned.")
     )
@@ -598,7 +534,7 @@ def contract_section(ev: Evaluation) -> str:
         + investor_block(ev)
         + risk_block(ev)
     )
-    return section("contract", "7. Contract and risk share", body, css="break")
+    return section("contract", "9. Contract and risk share", body, css="break")
 
 
 def provenance(sc: Scenario, source: str | None) -> str:
@@ -626,8 +562,10 @@ def report_html(sc: Scenario, *, generated: datetime.datetime | None = None, sou
             cover(ev, generated, source),
             toc_section(ev),
             headline_section(ev),
+            economic_section(ev),
             charts_section(ev),
             who_pays_section(ev),
+            financial_section(ev, "6. Can we afford it? The financial case"),
             assumptions_section(ev),
             do_nothing_section(ev),
             contract_section(ev),
