@@ -35,8 +35,8 @@ def undo_redo_buttons() -> None:
     if not can_edit():
         return
     h = history()
-    left, right = st.sidebar.columns(2)
-    left.button(
+    # One above the other: side by side, the shortcut hint leaves no room for the word ("U... Ctrl + Z").
+    st.sidebar.button(
         "Undo",
         icon=":material/undo:",
         key="undo",
@@ -47,7 +47,7 @@ def undo_redo_buttons() -> None:
         help=f"Undo the last change ({len(h.undo_stack)} can be undone)",
         width="stretch",
     )
-    right.button(
+    st.sidebar.button(
         "Redo",
         icon=":material/redo:",
         key="redo",
