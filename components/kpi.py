@@ -35,8 +35,8 @@ def wrapped_metrics(key: str, lines: int = 2, fit: int = 24) -> None:
 
 
 def kpi_strip() -> None:
+    tiles = key_figures(evaluation())  # first: loading the scenario is what may raise the notice
     show_notice()
-    tiles = key_figures(evaluation())
     wrapped_metrics("kpi-strip")
     with st.container(key="kpi-strip"):
         for col, tile in zip(st.columns(len(tiles)), tiles):
