@@ -1,4 +1,4 @@
-"""Project root on sys.path, so pages run under AppTest can import components/ and logic/; the test markers.
+"""The test markers.
 
 Markers (pytest.ini lists them) come from what a test uses, so no test file has to remember them:
 
@@ -10,14 +10,11 @@ Markers (pytest.ini lists them) come from what a test uses, so no test file has 
 `pytest -m "not browser and not libreoffice and not postgres and not slow"` is the quick inner loop.
 """
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 E2E = ROOT / "tests" / "e2e"
 LIBREOFFICE_FIXTURES = {"recalculated", "recalculated_v2", "soffice"}

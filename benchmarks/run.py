@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import large_scenario  # noqa: E402
 from logic import DEFAULT_EXAMPLE, evaluate, load_scenario, parse_scenario, simulate  # noqa: E402

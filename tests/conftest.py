@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,6 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE_PATH = DATA / "edge_of_care.yaml"
-
-if str(ROOT) not in sys.path:  # so `import logic` works from any working directory
-    sys.path.insert(0, str(ROOT))
 
 _EXAMPLE_DOC = yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
 

@@ -15,7 +15,6 @@ engine exists, the engine half is skipped and the reference is still checked.
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import numpy_financial as npf
@@ -38,10 +37,7 @@ reference_evaluate = reference_calc_v2.reference_evaluate_v2
 
 TOL = dict(rel_tol=1e-6, abs_tol=1e-6)
 
-# The project root, so `logic` imports whatever directory pytest starts from.
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 ENGINE_PRESENT = (ROOT / "logic" / "__init__.py").exists()
 
 

@@ -14,7 +14,6 @@ import io
 import math
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -22,11 +21,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-TESTS = Path(__file__).resolve().parent
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
 
 from system_deps import require_binary  # noqa: E402
 from xlsx_scenarios import INJECTION_TEXTS, format2_docs, generated_docs, injection_doc  # noqa: E402

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import math
-import sys
 from pathlib import Path
 
 import pytest
@@ -36,8 +35,6 @@ ref2 = reference_calc_v2.reference_evaluate_v2
 positions_at_v2 = reference_calc_v2.positions_at_v2
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 TOL = dict(rel_tol=1e-6, abs_tol=1e-6)
 IRR_TOL = dict(rel_tol=1e-5, abs_tol=1e-7)

@@ -38,7 +38,6 @@ DOC = {
 # then save. count < 0 means save until killed.
 CHILD = """
 import json, sys
-sys.path.insert(0, {root!r})
 from logic import parse_scenario
 from logic.store import Store
 
@@ -68,7 +67,7 @@ while count < 0 or i < count:
     store.save(parse_scenario({{**doc, "description": label}}), f"worker {{worker}}", label, sid)
     i += 1
 print("done", flush=True)
-""".format(root=str(ROOT))
+""".format()
 
 
 def scenario(label: str):

@@ -1,11 +1,8 @@
 """A page with only the unit-cost library, on the bundled example, for AppTest (and `streamlit run`)."""
 
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # so `streamlit run tests/unit_costs_app.py` finds logic/ and components/
-    sys.path.insert(0, str(ROOT))
 
 from components.state import scenario  # noqa: E402
 from components.unit_costs import unit_cost_library  # noqa: E402
