@@ -301,7 +301,12 @@ def risk_table() -> None:
         "the investor's return nominal (on cash) and real."
     )
     df = views.risk_table(ev, real_irr=True)
-    df["Figure"] = df["Figure"].replace({"Outcome payments (undiscounted)": "Outcome payments (cash, undiscounted)"})
+    df["Figure"] = df["Figure"].replace(
+        {
+            "Outcome payments (undiscounted)": "Outcome payments (cash, undiscounted)",
+            "Investor IRR": "Investor IRR (cash)",
+        }
+    )
     st.table(_format_risk(df).set_index("Figure"))
 
 

@@ -264,9 +264,9 @@ def test_risk_share_shows_the_real_irr_beside_the_nominal():
     sc = late_and_transfers()
     r = evaluate(sc)["contract"]["investor"]
     at = run("8_risk_share.py", sc)
-    table = table_with(at, "Investor IRR")
+    table = table_with(at, "Investor IRR (cash)")
     central = table["Central (m = 1)"]
-    assert central["Investor IRR"] == irr_text(r["irr"])
+    assert central["Investor IRR (cash)"] == irr_text(r["irr"])
     assert central["Investor IRR (real)"] == irr_text(r["irr_real"])
     assert "real terms, 2025/26 prices" in " ".join(c.value for c in at.caption)
 
