@@ -247,10 +247,13 @@ def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
             ),
             x=alt.X("value:Q", axis=_money_axis(title), stack=None),
             x2="central:Q",
+            # One colour per end (low, high); the input's value at that end is in the tooltip.
             color=alt.Color(
-                "end:N",
-                title="Input at",
-                scale=alt.Scale(range=["#c0582c", "#2f8a3e"]),
+                "side:N" if "side" in df.columns else "end:N",
+                title="Input at its",
+                scale=alt.Scale(domain=["Low", "High"], range=["#c0582c", "#2f8a3e"])
+                if "side" in df.columns
+                else alt.Scale(range=["#c0582c", "#2f8a3e"]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[

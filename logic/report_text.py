@@ -63,7 +63,7 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
 # financial case: what each budget pays and banks, in cash, year by year.
 ECONOMIC_CASE: dict[str, tuple[str, str]] = {
     "pv_fiscal_counted": (
-        "Savings to public budgets",
+        "Savings to public budgets (not transfers)",
         "Costs the public sector no longer bears because the outcomes happen (fewer care placements, arrests, "
         "hospital stays), transfers excepted.",
     ),

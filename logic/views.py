@@ -468,9 +468,10 @@ def tornado_frame(ev: Evaluation, rows: list[dict]) -> pd.DataFrame:
     out = []
     for r in rows:
         label = describe_path(ev, r["path"])
-        out.append({"input": label, "end": f"Low ({r['low']:.4g})", "value": r["at_low"], "central": r["central"]})
-        out.append({"input": label, "end": f"High ({r['high']:.4g})", "value": r["at_high"], "central": r["central"]})
-    return pd.DataFrame(out, columns=["input", "end", "value", "central"])
+        low, high = f"Low ({r['low']:.4g})", f"High ({r['high']:.4g})"
+        out.append({"input": label, "end": low, "side": "Low", "value": r["at_low"], "central": r["central"]})
+        out.append({"input": label, "end": high, "side": "High", "value": r["at_high"], "central": r["central"]})
+    return _priced(ev, pd.DataFrame(out, columns=["input", "end", "side", "value", "central"]))
 
 
 def switching_inputs(ev: Evaluation) -> pd.DataFrame:
