@@ -50,9 +50,9 @@ def two_questions() -> None:
         st.markdown(cases.worth_it(ev))
         with st.container(key="economic-case"):
             _figure_table(cases.economic_case_table(ev))
-        with st.expander("What these figures mean, and what counts"):
+        st.caption(WHAT_COUNTS)
+        with st.expander("What these figures mean"):
             _meanings(cases.economic_case_table(ev))
-            st.markdown(WHAT_COUNTS)
     with afford:
         st.markdown("##### Can we afford it, under this contract?")
         st.caption(

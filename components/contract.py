@@ -129,7 +129,7 @@ def rate_card_editor(sc: Scenario) -> None:
         "label": cc.TextColumn("Outcome", disabled=True, width="medium"),
         "price": cc.NumberColumn("Price (£)", help="What the contract pays for each outcome it counts", **MONEY),
         "payment_lag_years": cc.NumberColumn(
-            "Lag (years)",
+            "Own lag (years)",
             step=1,
             format="%d",
             help=f"Years after the intake year that this outcome is paid; blank: the contract's lag ({lag})",
