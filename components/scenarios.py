@@ -17,7 +17,7 @@ from logic.views import stored_versions_table
 
 from .auth import can_edit, current_user, secrets_settings
 from .notice import remember_opening, show_notice
-from .state import evaluation, scenario, set_scenario
+from .state import evaluation, mark_saved, scenario, start_scenario
 
 STORED = "stored"  # where the current scenario came from: {"scenario_id", "version", "locked"}
 UPLOADED = "uploaded-file"  # the last uploaded file opened, so a rerun does not open it again
@@ -98,6 +98,7 @@ def save_section() -> None:
         return
     forked = stored and not new and info.scenario_id != stored["scenario_id"]
     st.session_state[STORED] = {"scenario_id": info.scenario_id, "version": info.version, "locked": False}
+    mark_saved()
     if forked:
         st.success(
             f"The version you started from is signed off, so this was saved as a new scenario (version {info.version})."
@@ -159,7 +160,7 @@ def files_section() -> None:
     st.session_state[UPLOADED] = digest
     st.session_state.pop(STORED, None)
     remember_opening(data, opened, "file")
-    set_scenario(opened)
+    start_scenario(opened)
     st.rerun()
 
 
@@ -171,7 +172,7 @@ def _open_version(scenario_id: str, version: int, locked: bool) -> None:
         st.error(str(exc))
         return
     st.session_state[STORED] = {"scenario_id": scenario_id, "version": version, "locked": locked}
-    set_scenario(sc)
+    start_scenario(sc)
     st.rerun()
 
 
@@ -250,7 +251,7 @@ def _fork(scenario_id: str, version: int, who: str) -> None:
         st.error(str(exc))
         return
     st.session_state[STORED] = {"scenario_id": forked.scenario_id, "version": forked.version, "locked": False}
-    set_scenario(sc)
+    start_scenario(sc)
     st.rerun()
 
 

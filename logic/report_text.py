@@ -253,7 +253,7 @@ def compact_money(x: float | None, currency: str = "GBP") -> str:
 
 
 def ratio(x: float | None) -> str:
-    return "n/a (no costs)" if x is None else f"{x:.2f}"
+    return "No costs yet" if x is None else f"{x:.2f}"
 
 
 def payback(year_index: int | None, start_year: int | None = None) -> str:
@@ -262,6 +262,15 @@ def payback(year_index: int | None, start_year: int | None = None) -> str:
     if start_year is None:
         return f"Year {year_index}"
     return f"Year {year_index} ({start_year + year_index})"
+
+
+def nothing_yet(result: dict) -> bool:
+    """A programme with no costs and no savings yet (a blank one): its payback is 'not yet', not 'never'."""
+    return result["payback_year"] is None and result["pv_costs"] == 0 and result["pv_fiscal"] == 0
+
+
+def payback_of(result: dict, start_year: int | None = None) -> str:
+    return "Not yet: no costs or savings" if nothing_yet(result) else payback(result["payback_year"], start_year)
 
 
 def format_figure(key: str, value: Any, start_year: int | None = None, currency: str = "GBP") -> str:
@@ -275,7 +284,10 @@ def format_figure(key: str, value: Any, start_year: int | None = None, currency:
 def headline_table(result: dict) -> str:
     """A readable table for the terminal."""
     start = result["by_year"][0]["year"] if result.get("by_year") else None
-    rows = [(EXPLANATIONS[k][0], format_figure(k, result[k], start)) for k in EXPLANATIONS]
+    rows = [
+        (EXPLANATIONS[k][0], payback_of(result, start) if k == "payback_year" else format_figure(k, result[k], start))
+        for k in EXPLANATIONS
+    ]
     width = max(len(r[0]) for r in rows)
     lines = [result.get("name", ""), ""]
     lines += [f"{label.ljust(width)}  {value:>18}" for label, value in rows]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import Evaluation
-from .report_text import EXPLANATIONS, FINANCIAL_CASE, compact_money, format_figure, ratio
+from .report_text import EXPLANATIONS, FINANCIAL_CASE, compact_money, format_figure, nothing_yet, payback_of, ratio
 
 
 def agency_names(ev: Evaluation) -> dict[str, str]:
@@ -48,7 +48,7 @@ def key_figures(ev: Evaluation) -> list[dict]:
         {
             "key": "payback_year",
             "label": "Pays back in",
-            "value": "Not in horizon" if r["payback_year"] is None else str(start + r["payback_year"]),
+            "value": _payback_tile(r, start),
             "help": EXPLANATIONS["payback_year"][1],
         },
         {
@@ -60,13 +60,23 @@ def key_figures(ev: Evaluation) -> list[dict]:
     ]
 
 
+def _payback_tile(r: dict, start: int) -> str:
+    if nothing_yet(r):
+        return "Not yet"
+    return "Not in horizon" if r["payback_year"] is None else str(start + r["payback_year"])
+
+
 def headline_table(ev: Evaluation) -> pd.DataFrame:
     r = ev.figures
     start = ev.scenario.settings.start_year
     cur = ev.scenario.settings.currency
     return pd.DataFrame(
         [
-            {"Figure": label, "Value": format_figure(k, r[k], start, cur), "What it means": text}
+            {
+                "Figure": label,
+                "Value": payback_of(r, start) if k == "payback_year" else format_figure(k, r[k], start, cur),
+                "What it means": text,
+            }
             for k, (label, text) in EXPLANATIONS.items()
         ]
     )

@@ -45,6 +45,10 @@ def test_start_a_blank_programme():
     sc = at.session_state["scenario"]
     assert sc.name == "Parenting support in Anytown" and sc.nodes == []
     assert evaluate(sc)["payback_year"] is None
+    # the key figures say what is true of an empty programme, in full
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Pays back in"] == "Not yet"
+    assert shown["Benefit-cost ratio"] == "No costs yet"
 
 
 def test_open_a_template_then_undo_and_redo_exactly():
