@@ -23,7 +23,8 @@ _WRAP = """
 .st-key-{key} [data-testid="stMetricLabel"] p {{ display: block; min-height: {lines}em; }}
 .st-key-{key} [data-testid="stMetric"] {{ container-type: inline-size; }}
 .st-key-{key} [data-testid="stMetricValue"] > div {{
-  font-size: min(100%, {fit}cqw); line-height: 1.4; min-height: calc({fit}cqw * 1.4); display: flex; align-items: center;
+  font-size: min(100%, {fit}cqw); line-height: 1.4; min-height: calc({fit}cqw * 1.4);
+  display: flex; align-items: center;
 }}
 </style>
 """
