@@ -8,7 +8,7 @@ import streamlit as st
 def main() -> None:
     st.set_page_config(page_title="Theory of change to business case", page_icon=":material/insights:", layout="wide")
     from components.auth import gate
-    from components.navigation import NEW_PROGRAMME, navigation, page
+    from components.navigation import navigation
     from components.presenter import PRESENTER
     from components.state import scenario
     from components.undo import undo_redo_buttons
@@ -23,7 +23,6 @@ def main() -> None:
     )
     st.sidebar.caption(f"Scenario: **{scenario().name}**")
     undo_redo_buttons()
-    st.sidebar.page_link(page(NEW_PROGRAMME), label="New programme", icon=":material/add_circle:")
     try:
         nav.run()
     except Exception as exc:

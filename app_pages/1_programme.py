@@ -5,7 +5,7 @@ import streamlit as st
 from components import programme
 from components.graph import toc_graph
 from components.kpi import kpi_strip
-from components.navigation import back_next
+from components.navigation import NEW_PROGRAMME, back_next, page
 from components.presenter import presenter_style, presenting
 from components.state import scenario
 from components.step import prompt, still_to_decide
@@ -17,6 +17,7 @@ st.title("Programme")
 prompt("programme")
 kpi_strip()
 if not presenting():
+    st.page_link(page(NEW_PROGRAMME), label="Start a new programme: blank, or from a template", icon=NEW_PROGRAMME.icon)
     if any(gap.stage == "programme" for gap in completeness(sc)):  # the horizon, the discount schedule
         still_to_decide(sc, "programme")
     programme.settings_editor(sc)

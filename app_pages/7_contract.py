@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import contract
+from components.empty import empty_state
 from components.kpi import kpi_strip
 from components.navigation import back_next
 from components.presenter import presenter_style, presenting
@@ -24,11 +25,12 @@ if not presenting():
     contract.rate_card_editor(sc)
     st.subheader("Who pays for outcomes")
     contract.payers_editor(sc)
-st.subheader("Payments")
-contract.payment_summary()
-st.subheader("Cash by budget and year")
-contract.cash_section()
-st.subheader("Each party's position")
-contract.parties_section()
-contract.investor_section()
+if not empty_state("What the contract pays, and each party's position,"):
+    st.subheader("Payments")
+    contract.payment_summary()
+    st.subheader("Cash by budget and year")
+    contract.cash_section()
+    st.subheader("Each party's position")
+    contract.parties_section()
+    contract.investor_section()
 back_next("7_contract.py")

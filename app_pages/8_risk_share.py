@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import contract
+from components.empty import empty_state
 from components.kpi import kpi_strip
 from components.navigation import back_next
 from components.presenter import presenter_style
@@ -24,7 +25,8 @@ def performance_view() -> None:
     contract.live_positions(m)
 
 
-performance_view()
-st.subheader("Low, central and high performance")
-contract.risk_table()
+if not empty_state("How gains and losses split as performance varies"):
+    performance_view()
+    st.subheader("Low, central and high performance")
+    contract.risk_table()
 back_next("8_risk_share.py")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import uncertainty
+from components.empty import empty_state
 from components.kpi import kpi_strip
 from components.navigation import back_next
 from components.presenter import presenter_style
@@ -14,7 +15,8 @@ presenter_style()
 st.title("Uncertainty")
 prompt("uncertainty")
 kpi_strip()
-st.subheader("Which inputs are uncertain, and how much")
-uncertainty.inputs_editor(sc)
-uncertainty.results(sc)
+if not empty_state("The simulation, the tornado and the switching values"):
+    st.subheader("Which inputs are uncertain, and how much")
+    uncertainty.inputs_editor(sc)
+    uncertainty.results(sc)
 back_next("9_uncertainty.py")

@@ -112,6 +112,9 @@ def _hybrid_words(kind: str, fixed: float) -> str:
 
 
 def rate_card_editor(sc: Scenario) -> None:
+    if not sc.outcomes:
+        st.info("No outcomes yet, so nothing to price: add them on the Outcomes page.", icon=":material/flag:")
+        return
     ev = evaluation()
     pb = cases.price_base(ev)
     paid = cases.paid_per_outcome_table(ev)

@@ -35,6 +35,10 @@ def pathway_focus(sc: Scenario) -> set[str] | None:
 
 
 def toc_graph(sc: Scenario, highlight: str | None = None) -> None:
+    from .empty import empty_map  # noqa: PLC0415 - empty needs state, which the graph does not otherwise
+
+    if empty_map(sc, highlight):
+        return
     focus = pathway_focus(sc)
     # A fixed height would centre the drawing in empty space; its own aspect ratio fills the width.
     st.graphviz_chart(to_dot(sc, highlight=highlight, focus=focus), width="stretch")
