@@ -68,9 +68,9 @@ ERROR_VALUE = re.compile(r"^(#(DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|NULL!)|Err:\d+
 
 
 def example_docs() -> dict[str, dict]:
-    return {
-        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "logic/examples").glob("*.yaml"))
-    }
+    """The bundled examples and the templates a programme can start from: each must recalculate to the penny."""
+    paths = sorted((ROOT / "logic/examples").glob("*.yaml")) + sorted((ROOT / "logic/templates").glob("*.yaml"))
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths}
 
 
 def set_in_doc(doc: dict, path: str, value) -> None:
