@@ -64,14 +64,14 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(summary, sys.stdout, indent=2, allow_nan=False)
             print()
         else:
-            print(simulation_table(summary))
+            print(simulation_table(summary, sc.settings.currency))
         return 0
     result = evaluate(sc).to_dict()
     if args.json:
         json.dump(result, sys.stdout, indent=2, allow_nan=False)
         print()
     else:
-        print(headline_table(result))
+        print(headline_table(result, sc.settings.currency))
     return 0
 
 

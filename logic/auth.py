@@ -231,7 +231,8 @@ class AuthConfig:
                     _parse_hash(stored)
                 except ValueError as exc:
                     problems.append(f"{where}: password_hash is malformed: {exc}")
-            if len(problems) == before:
+            # No new problem means both are strings: role is one of ROLES and the hash parsed.
+            if len(problems) == before and isinstance(role, str) and isinstance(stored, str):
                 accounts[name] = Account(role=role, password_hash=stored)
         if not users:
             problems.append("sign-in is on but no users are listed: add [auth.users.NAME] sections")
@@ -241,7 +242,9 @@ class AuthConfig:
 
     def user(self, name: str | None) -> User | None:
         """The user called `name` with their current role, or None if there is no such user."""
-        account = self.users.get(name) if isinstance(name, str) else None
+        if not isinstance(name, str):
+            return None
+        account = self.users.get(name)
         return User(name, account.role) if account else None
 
     def _dummy_hash(self) -> str:

@@ -13,31 +13,29 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import Evaluation
+from .presentation import CONTRACT_NAMES_IN_TEXT, RISK_TAKER, compact_money, irr_text, money, multiple, ratio
 from .report_text import (
     ECONOMIC_CASE,
     FINANCIAL_CASE,
     PREMIUM_NONE,
-    compact_money,
     economic_verdict,
     financial_verdict,
-    irr_text,
-    money,
     paid_per_outcome_reason,
-    ratio,
 )
 from .views import agency_names
 
-CONTRACT_NAMES = {
-    "none": "plain grant",
-    "fee_for_service": "fee-for-service contract",
-    "payment_by_results": "payment-by-results contract",
-    "social_impact_bond": "social impact bond",
-}
-RISK_TAKER = {"payment_by_results": "the provider", "social_impact_bond": "the investors"}
+CONTRACT_NAMES = CONTRACT_NAMES_IN_TEXT  # the name this module gave them first
 PUBLIC = "Public sector"
 
 
 # --- the price base -------------------------------------------------------------------
+
+
+def _priced(ev: Evaluation, df: pd.DataFrame) -> pd.DataFrame:
+    """Carry the price base and the currency with a frame, for the charts and tables drawn from it."""
+    df.attrs["price_base"] = price_base(ev)
+    df.attrs["currency"] = ev.scenario.settings.currency
+    return df
 
 
 def price_base(ev: Evaluation) -> str:
@@ -94,8 +92,7 @@ def economic_case_table(ev: Evaluation) -> pd.DataFrame:
         for key, (label, text) in ECONOMIC_CASE.items()
     ]
     df = pd.DataFrame(rows, columns=["key", "Figure", "Value", "What it means"])
-    df.attrs["price_base"] = price_base(ev)
-    return df
+    return _priced(ev, df)
 
 
 def economic_lines(ev: Evaluation) -> pd.DataFrame:
@@ -116,8 +113,7 @@ def economic_lines(ev: Evaluation) -> pd.DataFrame:
         ],
         columns=["line", "amount", "counts", "label"],
     )
-    df.attrs["price_base"] = price_base(ev)
-    return df
+    return _priced(ev, df)
 
 
 def worth_it(ev: Evaluation) -> str:
@@ -151,8 +147,7 @@ def financial_case_table(ev: Evaluation) -> pd.DataFrame:
         ],
         columns=["key", "Figure", "Value", "What it means"],
     )
-    df.attrs["price_base"] = price_base(ev)
-    return df
+    return _priced(ev, df)
 
 
 def afford_it(ev: Evaluation) -> str:
@@ -190,8 +185,8 @@ def cash_by_budget_year(ev: Evaluation) -> pd.DataFrame:
         for y, x in zip(fin["years"], fin["by_year"][a])
     ]
     df = pd.DataFrame(rows, columns=["year", "budget", "cash", "after_horizon"])
-    df.attrs.update(price_base=price_base(ev), cash_note=cash_note(ev), last_year=last, order=list(names.values()))
-    return df
+    df.attrs.update(cash_note=cash_note(ev), last_year=last, order=list(names.values()))
+    return _priced(ev, df)
 
 
 def public_sector_cash(ev: Evaluation) -> pd.DataFrame:
@@ -216,8 +211,7 @@ def cash_by_budget_table(ev: Evaluation) -> pd.DataFrame:
     public |= {"Total (cash)": fin["public_sector_total_cash"], "Position (PV)": fin["public_sector_position"]}
     rows.append(public)
     df = pd.DataFrame(rows, columns=["Budget", *years, "Total (cash)", "Position (PV)"])
-    df.attrs["price_base"] = price_base(ev)
-    return df
+    return _priced(ev, df)
 
 
 # --- per outcome: the price against what the case values --------------------------------
@@ -254,8 +248,7 @@ def paid_per_outcome_table(ev: Evaluation) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(rows)
-    df.attrs["price_base"] = price_base(ev)
-    return df
+    return _priced(ev, df)
 
 
 def paid_per_outcome_notes(ev: Evaluation, tolerance: float = 0.005) -> list[str]:
@@ -304,7 +297,6 @@ def investor_table(ev: Evaluation) -> pd.DataFrame:
     if c["type"] != "social_impact_bond":
         return pd.DataFrame(columns=["Figure", "Value", "What it means"])
     inv, cur, pb = c["investor"], ev.scenario.settings.currency, price_base(ev)
-    multiple = "n/a" if inv["multiple"] is None else f"{inv['multiple']:.2f}x"
     rows = [
         (
             "Capital at risk at the peak",
@@ -321,6 +313,10 @@ def investor_table(ev: Evaluation) -> pd.DataFrame:
             irr_text(inv["irr_real"]),
             "The same return with inflation taken out: what the investors gain in buying power.",
         ),
-        ("Money multiple", multiple, "Outcome payments received for each pound put in, in cash, undiscounted."),
+        (
+            "Money multiple",
+            multiple(inv["multiple"]),
+            "Outcome payments received for each 1 put in, in cash, undiscounted.",
+        ),
     ]
     return pd.DataFrame(rows, columns=["Figure", "Value", "What it means"])

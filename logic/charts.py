@@ -1,9 +1,15 @@
-"""Altair chart builders: board-paper ready (titles, axis labels, £ formats). Used by the app and the HTML report."""
+"""Altair chart builders: board-paper ready (titles, axis labels, money in the scenario's currency).
+
+Used by the app and the HTML report. A frame from logic.views or logic.case_views carries its price base
+and currency in `attrs`; a frame without them is taken to be in pounds.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+
+from .presentation import currency_mark, money_axis_label
 
 # Streamlit's default autosize "fit" squeezes legends and titles into the given height,
 # leaving a sliver of plot; fit-x keeps `height` for the plot and fits only the width.
@@ -11,8 +17,18 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 PALETTE = ["#1f5a96", "#2f8a3e", "#c0582c", "#7b3f96", "#b8860b", "#4a8c9c", "#8c4a4a", "#e377c2", "#5a5a5a", "#9acd32"]
 
 
-def _money_axis(title: str) -> alt.Axis:
-    return alt.Axis(title=title, labelExpr="(datum.value < 0 ? '-£' : '£') + format(abs(datum.value), '~s')")
+def _currency(df: pd.DataFrame) -> str:
+    return df.attrs.get("currency", "GBP")
+
+
+def _money_axis(title: str, df: pd.DataFrame) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=money_axis_label(_currency(df)))
+
+
+def _in_currency(text: str, df: pd.DataFrame) -> str:
+    """A tooltip's title naming the currency: 'Amount (€)'; the bare mark where there is no other word."""
+    mark = currency_mark(_currency(df))
+    return f"{text} ({mark})" if text else mark
 
 
 def _agency_colours(df: pd.DataFrame, field: str) -> alt.Scale:
@@ -40,7 +56,7 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(amount):Q", axis=_money_axis(_priced(df, "Savings"))),
+            y=alt.Y("sum(amount):Q", axis=_money_axis(_priced(df, "Savings"), df)),
             color=alt.Color(
                 "agency:N",
                 title="Agency",
@@ -57,7 +73,7 @@ def savings_by_agency(df: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip("agency:N", title="Agency"),
                 alt.Tooltip("kind:N", title="Kind"),
-                alt.Tooltip("amount:Q", title="Amount (£)", format=",.0f"),
+                alt.Tooltip("amount:Q", title=_in_currency("Amount", df), format=",.0f"),
             ],
         )
         .properties(autosize=FIT_WIDTH, height=340)
@@ -73,7 +89,7 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
     )
     lines = base.mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("amount:Q", axis=_money_axis(_priced(df, "Cumulative (PV)"))),
+        y=alt.Y("amount:Q", axis=_money_axis(_priced(df, "Cumulative (PV)"), df)),
         color=alt.Color(
             "series:N",
             title="",
@@ -95,7 +111,7 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
         tooltip=[
             alt.Tooltip("year:O", title="Year"),
             alt.Tooltip("series:N", title=""),
-            alt.Tooltip("amount:Q", title="£", format=",.0f"),
+            alt.Tooltip("amount:Q", title=_in_currency("", df), format=",.0f"),
         ],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444", strokeDash=[2, 2]).encode(y="y:Q")
@@ -114,7 +130,7 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
         .mark_area(opacity=0.85)
         .encode(
             x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(cost):Q", axis=_money_axis(_priced(df, "Cost per year")), stack=True),
+            y=alt.Y("sum(cost):Q", axis=_money_axis(_priced(df, "Cost per year"), df), stack=True),
             color=alt.Color(
                 "need:N",
                 title="Need",
@@ -124,7 +140,7 @@ def do_nothing(df: pd.DataFrame) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip("need:N", title="Need"),
-                alt.Tooltip("cost:Q", title="£", format=",.0f"),
+                alt.Tooltip("cost:Q", title=_in_currency("", df), format=",.0f"),
             ],
         )
         .properties(autosize=FIT_WIDTH, height=300)
@@ -137,13 +153,14 @@ def risk_share(
     cap_zone: tuple[float, float] | None,
     m_now: float,
     shown: list[str] | None = None,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Each party's position against performance m, with central case, switching values and cap zone.
 
     `shown` leaves parties out (one big line can flatten the rest); each keeps its colour.
     """
     parties = list(dict.fromkeys(curve["party"]))
-    y_title = _priced(curve, "Position (PV)")
+    y_axis = _money_axis(_priced(curve, "Position (PV)"), curve)
+    position = _in_currency("Position", curve)
     if shown:
         curve = curve[curve["party"].isin(shown)]
         switching = switching[switching["party"].isin(shown)]
@@ -165,7 +182,7 @@ def risk_share(
                 title="Performance (m): 0 = no effect, 1 = as planned, 1.5 = half as good again",
                 scale=alt.Scale(domain=[0, 1.5], nice=False),
             ),
-            y=alt.Y("position:Q", axis=_money_axis(y_title)),
+            y=alt.Y("position:Q", axis=y_axis),
             color=alt.Color(
                 "party:N",
                 title="Party",
@@ -175,7 +192,7 @@ def risk_share(
             tooltip=[
                 alt.Tooltip("party:N", title="Party"),
                 alt.Tooltip("m:Q", title="m", format=".2f"),
-                alt.Tooltip("position:Q", title="Position (£)", format=",.0f"),
+                alt.Tooltip("position:Q", title=position, format=",.0f"),
             ],
         )
     )
@@ -221,7 +238,7 @@ def _colours(parties: list[str], shown: list[str] | None) -> list[str]:
 
 def histogram(df: pd.DataFrame, title: str, money_axis: bool = True, fmt: str = ",.0f") -> alt.LayerChart:
     """Distribution of one Monte Carlo figure, with the zero line marked."""
-    axis = _money_axis(title) if money_axis else alt.Axis(title=title, format=fmt)
+    axis = _money_axis(title, df) if money_axis else alt.Axis(title=title, format=fmt)
     bars = (
         alt.Chart(df)
         .mark_bar(color="#1f5a96", opacity=0.85)
@@ -245,7 +262,7 @@ def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
             y=alt.Y(
                 "input:N", sort=order, title=None, axis=alt.Axis(labelLimit=380), scale=alt.Scale(paddingInner=0.35)
             ),
-            x=alt.X("value:Q", axis=_money_axis(title), stack=None),
+            x=alt.X("value:Q", axis=_money_axis(title, df), stack=None),
             x2="central:Q",
             # One colour per end (low, high); the input's value at that end is in the tooltip.
             color=alt.Color(
@@ -259,7 +276,7 @@ def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
             tooltip=[
                 alt.Tooltip("input:N", title="Input"),
                 alt.Tooltip("end:N", title="At"),
-                alt.Tooltip("value:Q", title="£", format=",.0f"),
+                alt.Tooltip("value:Q", title=_in_currency("", df), format=",.0f"),
             ],
         )
     )
@@ -298,13 +315,13 @@ def economic_case(df: pd.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             y=alt.Y("line:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-            x=alt.X("amount:Q", axis=_money_axis(_priced(df, "Present value"))),
+            x=alt.X("amount:Q", axis=_money_axis(_priced(df, "Present value"), df)),
             color=alt.Color(
                 "counts:N", title="In the net present value", scale=colours, legend=alt.Legend(orient="bottom")
             ),
             tooltip=[
                 alt.Tooltip("line:N", title=""),
-                alt.Tooltip("amount:Q", title="Present value (£)", format=",.0f"),
+                alt.Tooltip("amount:Q", title=_in_currency("Present value", df), format=",.0f"),
                 alt.Tooltip("counts:N", title="In the NPV"),
             ],
         )
@@ -320,7 +337,7 @@ def economic_case(df: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def cash_by_budget(df: pd.DataFrame, public: pd.DataFrame | None = None) -> alt.LayerChart:
+def cash_by_budget(df: pd.DataFrame, public: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """Each budget's cash in and out by year under the contract, the public sector's net as a line.
 
     Years after the horizon are shaded: only outcome payments fall there, and they count.
@@ -351,7 +368,7 @@ def cash_by_budget(df: pd.DataFrame, public: pd.DataFrame | None = None) -> alt.
         .mark_bar(size=_bar_width(len(years)))
         .encode(
             x=x,
-            y=alt.Y("sum(cash):Q", axis=_money_axis("Cash, each year's prices")),
+            y=alt.Y("sum(cash):Q", axis=_money_axis("Cash, each year's prices", df)),
             color=alt.Color(
                 "budget:N",
                 title="Budget",
@@ -361,7 +378,7 @@ def cash_by_budget(df: pd.DataFrame, public: pd.DataFrame | None = None) -> alt.
             tooltip=[
                 alt.Tooltip("year:Q", title="Year", format="d"),
                 alt.Tooltip("budget:N", title="Budget"),
-                alt.Tooltip("cash:Q", title="Cash (£)", format=",.0f"),
+                alt.Tooltip("cash:Q", title=_in_currency("Cash", df), format=",.0f"),
             ],
         )
     )
@@ -375,7 +392,7 @@ def cash_by_budget(df: pd.DataFrame, public: pd.DataFrame | None = None) -> alt.
                 tooltip=[
                     alt.Tooltip("year:Q", title="Year", format="d"),
                     alt.Tooltip("series:N", title=""),
-                    alt.Tooltip("cash:Q", title="Cash (£)", format=",.0f"),
+                    alt.Tooltip("cash:Q", title=_in_currency("Cash", df), format=",.0f"),
                 ],
             )
         )

@@ -149,7 +149,7 @@ def input_differences(a: Scenario, b: Scenario) -> list[Difference]:
     names = _Names(da, db)
     out: list[Difference] = []
     for key in db:
-        x, y = da.get(key), db.get(key)
+        x, y = da[key], db[key]  # both hold every key: the same model, dumped the same way
         if x == y:
             continue
         if key == "nodes":
@@ -184,7 +184,7 @@ def _mapping(out: list[Difference], path: str, x: dict, y: dict, names: _Names, 
                             f"{sub}[{grade}]", f"Optimism bias for evidence grade {grade}", u.get(grade), v.get(grade)
                         )
                     )
-        elif field == "intake":
+        elif field == "intake" and isinstance(u, list) and isinstance(v, list):
             _intake(out, sub, u, v, names)
         elif isinstance(u, list) and isinstance(v, list) and (u + v) and all(isinstance(r, dict) for r in u + v):
             _records(out, sub, u, v, lambda j, rec, f, s=sub: _record_label(s, j, rec, f, names, label))

@@ -202,7 +202,8 @@ def switching_values(c: Compiled, params: dict | None = None, m_max: float = 3.0
     pos = positions(c, run(c, params, performance=grid))
     parties = list(pos)
     result: dict[str, float | None] = {p: None for p in parties}
-    names, lo, hi, f_lo, f_hi = [], [], [], [], []
+    names: list[str] = []
+    brackets: list[tuple[float, float, float, float]] = []  # m below and above the sign change, and v there
     for p in parties:
         v = _clean(pos[p], pos[p])
         s0 = np.sign(v[0])
@@ -214,9 +215,9 @@ def switching_values(c: Compiled, params: dict | None = None, m_max: float = 3.0
             result[p] = float(grid[k])
             continue
         names.append(p)
-        lo.append(grid[k - 1]), hi.append(grid[k]), f_lo.append(v[k - 1]), f_hi.append(v[k])
+        brackets.append((grid[k - 1], grid[k], v[k - 1], v[k]))
     if names:
-        lo, hi, f_lo, f_hi = map(np.array, (lo, hi, f_lo, f_hi))
+        lo, hi, f_lo, f_hi = np.array(brackets, dtype=float).T
         scale = np.maximum(np.abs(f_lo), np.abs(f_hi))
         side = np.zeros(len(names))
         for _ in range(100):

@@ -17,7 +17,7 @@ from typing import Any, get_args
 import pandas as pd
 
 from .model import INVESTOR, PROVIDER, AgencyKind, DiscountKind, Problem, Scenario
-from .report_text import money
+from .presentation import money
 from .toc import PREVIOUS_STAGE
 
 NODE_COLUMNS: dict[str, list[str]] = {
@@ -138,10 +138,10 @@ def apply_nodes_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
             if "label" not in cells:
                 problems.append(Problem(f"row {i + 1}", "needs at least a label"))
                 continue
-            base = slug(cells["label"])
-            candidate, k = base, 2
+            stem = slug(cells["label"])
+            candidate, k = stem, 2
             while candidate in existing_ids:
-                candidate, k = f"{base}-{k}", k + 1
+                candidate, k = f"{stem}-{k}", k + 1
             cells["id"] = candidate
             existing_ids.add(candidate)
         if "label" not in cells:
@@ -180,7 +180,7 @@ def apply_nodes_table(doc: dict, stage: str, df: pd.DataFrame) -> dict:
 
 def _in_stage_order(nodes: list[dict]) -> list[dict]:
     order = {"need": 0, "activity": 1, "outcome": 2, "impact": 3}
-    return sorted(nodes, key=lambda n: order.get(n.get("stage"), 9))
+    return sorted(nodes, key=lambda n: order.get(n.get("stage", ""), 9))
 
 
 # --- links -------------------------------------------------------------------
@@ -491,7 +491,7 @@ def set_shares(doc: dict, shares: dict[str, float]) -> dict:
     doc = copy.deepcopy(doc)
     rounded = {a: round(s, 4) for a, s in shares.items() if round(s, 4) > 0}
     if rounded:
-        largest = max(rounded, key=rounded.get)
+        largest = max(rounded, key=lambda a: rounded[a])
         rounded[largest] = round(1.0 - sum(v for a, v in rounded.items() if a != largest), 4)
     doc.setdefault("contract", {})["outcome_payers"] = [{"agency": a, "share": s} for a, s in rounded.items()]
     return doc

@@ -114,8 +114,9 @@ def compile_scenario(sc: Scenario) -> Compiled:
         for o in outcomes:
             index[f"nodes.{o.id}.{f}"] = (f"out.{f}", o_index[o.id])
 
-    ben_rows = []
-    transfer, health = [], []
+    ben_rows: list[tuple[int, int, int, float, float]] = []
+    transfer: list[bool] = []
+    health: list[bool] = []
     for o in outcomes:
         for j, b in enumerate(o.benefits):
             for f in BENEFIT_FIELDS:
@@ -125,8 +126,9 @@ def compile_scenario(sc: Scenario) -> Compiled:
             )
             transfer.append(b.transfer and b.type == "fiscal")
             health.append(b.discount == "health")
-    cost_rows = []
-    uplift, profiles = [], []
+    cost_rows: list[tuple[int, float, float, float]] = []
+    uplift: list[float] = []
+    profiles = []
     for n in sc.nodes:
         for j, c in enumerate(n.costs):
             for f in COST_FIELDS:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .evaluation import Evaluation, evaluate
 from .model import Scenario
-from .report_text import money
+from .presentation import money
 from .snapshots import FORMAT_V1, read_yaml, source_format
 
 # Moves smaller than a penny are rounding, not a change anyone should be told about.

@@ -383,18 +383,18 @@ def reference_problems(sc: Scenario) -> list[Problem]:
             if ref not in seen:
                 out.append(Problem(f"edges[{i}]", f"{end} '{ref}' is not a node id"))
 
-    c = sc.contract
-    payers = set()
-    for i, p in enumerate(c.outcome_payers):
+    k = sc.contract
+    payers: set[str] = set()
+    for i, p in enumerate(k.outcome_payers):
         if p.agency not in agencies:
             out.append(Problem(f"contract.outcome_payers[{i}]", f"agency '{p.agency}' is not in agencies"))
         if p.agency in payers:
             out.append(Problem(f"contract.outcome_payers[{i}]", f"agency '{p.agency}' is listed twice"))
         payers.add(p.agency)
-    if c.outcome_payers:
-        total = math.fsum(p.share for p in c.outcome_payers)
+    if k.outcome_payers:
+        total = math.fsum(p.share for p in k.outcome_payers)
         if abs(total - 1.0) > 1e-9:
             out.append(Problem("contract.outcome_payers", f"shares must sum to 1, got {total:g}"))
-    elif c.type in ("fee_for_service", "payment_by_results", "social_impact_bond"):
-        out.append(Problem("contract.outcome_payers", f"a {c.type} contract needs at least one outcome payer"))
+    elif k.type in ("fee_for_service", "payment_by_results", "social_impact_bond"):
+        out.append(Problem("contract.outcome_payers", f"a {k.type} contract needs at least one outcome payer"))
     return out

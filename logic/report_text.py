@@ -1,9 +1,49 @@
-"""Words and formats for figures: shared by the app, the CLI and the reports."""
+"""Words around figures: what each means, the two questions' answers in sentences, and the command line's tables.
+
+Shared by the app, the CLI and the reports. How a figure is written (money in the scenario's currency,
+rates, ratios, payback) is `logic.presentation`'s; its names are re-exported here for older callers.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from .presentation import (
+    amount,
+    compact_money,
+    format_figure,
+    format_metric,
+    irr_text,
+    money,
+    nothing_yet,
+    payback,
+    payback_of,
+    ratio,
+)
+
+__all__ = [
+    "ECONOMIC_CASE",
+    "EXPLANATIONS",
+    "FINANCIAL_CASE",
+    "PREMIUM_NONE",
+    "WHAT_COUNTS",
+    "compact_money",
+    "economic_verdict",
+    "financial_verdict",
+    "format_figure",
+    "format_metric",
+    "headline_table",
+    "irr_text",
+    "metric_label",
+    "money",
+    "nothing_yet",
+    "paid_per_outcome_reason",
+    "payback",
+    "payback_of",
+    "plain_problem",
+    "ratio",
+    "simulation_table",
+]
 
 # What each headline figure means, in words a commissioner would use.
 EXPLANATIONS: dict[str, tuple[str, str]] = {
@@ -26,11 +66,11 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
     ),
     "bcr_fiscal": (
         "Fiscal benefit-cost ratio",
-        "Pounds of public money saved for each pound spent. 1.5 means every 1 spent saves 1.50.",
+        "Public money saved for each 1 spent: 1.5 means every 1 spent saves 1.50.",
     ),
     "bcr_public_value": (
         "Public value benefit-cost ratio",
-        "Pounds of total value (fiscal, economic and social, transfers left out) for each pound spent.",
+        "Total value (fiscal, economic and social, transfers left out) for each 1 spent.",
     ),
     "payback_year": (
         "Payback year",
@@ -68,7 +108,7 @@ ECONOMIC_CASE: dict[str, tuple[str, str]] = {
         "hospital stays), transfers excepted.",
     ),
     "pv_economic": ("Gains to the economy", "Higher earnings and output, for instance from people back in work."),
-    "pv_social": ("Social value", "Wellbeing and other gains to people's lives, given a value in pounds."),
+    "pv_social": ("Social value", "Wellbeing and other gains to people's lives, given a value in money."),
     "pv_benefits_counted": (
         "Value counted",
         "The three lines above added up: what the programme is worth to society.",
@@ -82,7 +122,7 @@ ECONOMIC_CASE: dict[str, tuple[str, str]] = {
         "Net present value to society",
         "Value counted minus costs. Above zero, the programme creates more value than it uses up.",
     ),
-    "bcr_public_value": ("Benefit-cost ratio", "Pounds of value counted for each pound of cost."),
+    "bcr_public_value": ("Benefit-cost ratio", "Value counted for each 1 of cost."),
     "pv_transfers": (
         "Transfers (shown, not counted)",
         "Money moving between people and the state, such as a welfare benefit no longer paid: a saving to the "
@@ -133,17 +173,10 @@ def economic_verdict(npv: float | None, bcr: float | None, currency: str = "GBP"
     """'Is it worth it?' answered in a sentence from the public value NPV and ratio."""
     if npv is None:
         return "Not yet known: the programme has no costs or no values yet."
-    per_pound = "" if bcr is None else f" ({_amount(bcr, currency)} of value for each {_amount(1, currency)} spent)"
+    per_pound = "" if bcr is None else f" ({amount(bcr, currency)} of value for each {amount(1, currency)} spent)"
     if npv >= 0:
         return f"Yes: it creates {money(npv, currency)} more value to society than it costs{per_pound}."
     return f"Not on these figures: it costs {money(-npv, currency)} more than the value it creates{per_pound}."
-
-
-def _amount(x: float, currency: str) -> str:
-    """A small amount with its pence, for 'value for each pound': money() rounds to whole pounds."""
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, "")
-    text = f"{x:.2f}" if x != int(x) or x == 0 else f"{x:.0f}"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
 def financial_verdict(
@@ -220,72 +253,14 @@ def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def irr_text(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1%}"
-
-
-def money(x: float | None, currency: str = "GBP", signed: bool = False) -> str:
-    """A money figure as a person writes it: £1,234,567 or -£12,345."""
-    if x is None:
-        return "n/a"
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, "")
-    sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
-    text = f"{abs(x):,.0f}"
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
-
-
-def compact_money(x: float | None, currency: str = "GBP") -> str:
-    """£1.23m / £450k: for key-figure tiles."""
-    if x is None:
-        return "n/a"
-    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, "")
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if a >= 1e9:
-        body = f"{a / 1e9:.2f}bn"
-    elif a >= 1e6:
-        body = f"{a / 1e6:.2f}m"
-    elif a >= 1e4:
-        body = f"{a / 1e3:.0f}k"
-    else:
-        body = f"{a:,.0f}"
-    return f"{sign}{symbol}{body}"
-
-
-def ratio(x: float | None) -> str:
-    return "No costs yet" if x is None else f"{x:.2f}"
-
-
-def payback(year_index: int | None, start_year: int | None = None) -> str:
-    if year_index is None:
-        return "Not within the horizon"
-    if start_year is None:
-        return f"Year {year_index}"
-    return f"Year {year_index} ({start_year + year_index})"
-
-
-def nothing_yet(result: dict) -> bool:
-    """A programme with no costs and no savings yet (a blank one): its payback is 'not yet', not 'never'."""
-    return result["payback_year"] is None and result["pv_costs"] == 0 and result["pv_fiscal"] == 0
-
-
-def payback_of(result: dict, start_year: int | None = None) -> str:
-    return "Not yet: no costs or savings" if nothing_yet(result) else payback(result["payback_year"], start_year)
-
-
-def format_figure(key: str, value: Any, start_year: int | None = None, currency: str = "GBP") -> str:
-    if key.startswith("bcr"):
-        return ratio(value)
-    if key == "payback_year":
-        return payback(value, start_year)
-    return money(value, currency)
-
-
-def headline_table(result: dict) -> str:
+def headline_table(result: dict, currency: str = "GBP") -> str:
     """A readable table for the terminal."""
     start = result["by_year"][0]["year"] if result.get("by_year") else None
     rows = [
-        (EXPLANATIONS[k][0], payback_of(result, start) if k == "payback_year" else format_figure(k, result[k], start))
+        (
+            EXPLANATIONS[k][0],
+            payback_of(result, start) if k == "payback_year" else format_figure(k, result[k], start, currency),
+        )
         for k in EXPLANATIONS
     ]
     width = max(len(r[0]) for r in rows)
@@ -293,16 +268,15 @@ def headline_table(result: dict) -> str:
     lines += [f"{label.ljust(width)}  {value:>18}" for label, value in rows]
     lines += ["", "By agency (present values)"]
     for agency, figs in result["by_agency"].items():
-        lines.append(
-            f"  {agency:<20} pays {money(figs['pv_costs']):>14}   receives fiscal {money(figs['pv_fiscal']):>14}"
-            f"   cashable {money(figs['pv_cashable']):>14}"
-        )
+        costs, fiscal, cash = (money(figs[k], currency) for k in ("pv_costs", "pv_fiscal", "pv_cashable"))
+        lines.append(f"  {agency:<20} pays {costs:>14}   receives fiscal {fiscal:>14}   cashable {cash:>14}")
     c = result.get("contract")
     if c and c["type"] != "none":
         lines += ["", f"Contract: {c['type'].replace('_', ' ')} ({c['payment_basis'].replace('_', ' ')})"]
-        lines.append(f"  outcome payments {money(c['outcome_payments_total'])} (PV {money(c['pv_outcome_payments'])})")
+        paid, pv = money(c["outcome_payments_total"], currency), money(c["pv_outcome_payments"], currency)
+        lines.append(f"  outcome payments {paid} (PV {pv})")
         for party, value in c["parties"].items():
-            lines.append(f"  {party:<20} position {money(value):>14}")
+            lines.append(f"  {party:<20} position {money(value, currency):>14}")
     return "\n".join(lines)
 
 
@@ -321,22 +295,12 @@ def metric_label(name: str, names: dict[str, str] | None = None) -> str:
     return METRIC_LABELS.get(name, name)
 
 
-def format_metric(name: str, value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    if name == "investor_irr":
-        return f"{value:.1%}"
-    if name.startswith("bcr"):
-        return f"{value:.2f}"
-    return money(value)
-
-
-def simulation_table(summary: dict) -> str:
+def simulation_table(summary: dict, currency: str = "GBP") -> str:
     lines = [f"{summary['draws']} draws, seed {summary['seed']}", ""]
     header = f"{'':34} {'mean':>14} {'5%':>14} {'median':>14} {'95%':>14} {'P(<0)':>7}"
     lines.append(header)
     for name, m in summary["metrics"].items():
-        cells = [format_metric(name, m[k]) for k in ("mean", "p5", "p50", "p95")]
+        cells = [format_metric(name, m[k], currency) for k in ("mean", "p5", "p50", "p95")]
         p = "n/a" if m["p_below_zero"] is None else f"{m['p_below_zero']:.1%}"
         lines.append(f"{metric_label(name):34} " + " ".join(f"{c:>14}" for c in cells) + f" {p:>7}")
     return "\n".join(lines)

@@ -17,189 +17,70 @@ Rules the store keeps, because a business case is audited after the fact:
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import re
 import secrets as _secrets
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import (
-    DDL,
-    Boolean,
-    CheckConstraint,
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    PrimaryKeyConstraint,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    func,
-    literal,
-    select,
-    text,
-)
+from sqlalchemy import create_engine, event, func, literal, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .model import Scenario
 from .snapshots import ScenarioError, dump_scenario, parse_scenario, read_yaml, scenario_to_dict
+from .store_config import DEFAULT_SQLITE_PATH, PROJECT_DIR, database_url, normalise_url
+from .store_records import (
+    LockedError,
+    ScenarioInfo,
+    StoreError,
+    VersionInfo,
+    check_author,
+    check_digest,
+    check_message,
+    db_text,
+    new_version_row,
+    now_utc,
+    slug,
+    transient,
+    utc,
+    version_info,
+)
+from .store_schema import (
+    CHANGED,
+    DELETE_LOCKED,
+    MAX_AUTHOR,
+    MAX_MESSAGE,
+    PG_CREATE_LOCK,
+    SCHEMA_VERSION,
+    meta_table,
+    metadata,
+    scenarios_table,
+    versions_table,
+)
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DEFAULT_SQLITE_PATH = PROJECT_DIR / "scenarios.sqlite"
-SCHEMA_VERSION = 1
-MAX_AUTHOR = 200
-MAX_MESSAGE = 10_000
+# Where the store is, its tables and its records have modules of their own; their names are kept here for callers.
+_normalise_url = normalise_url
+__all__ = [
+    "DEFAULT_SQLITE_PATH",
+    "MAX_AUTHOR",
+    "MAX_MESSAGE",
+    "PROJECT_DIR",
+    "SCHEMA_VERSION",
+    "LockedError",
+    "ScenarioInfo",
+    "Store",
+    "StoreError",
+    "VersionInfo",
+    "_normalise_url",
+    "database_url",
+    "metadata",
+]
+
 _RETRIES = 20  # transient conflicts (a busy SQLite file, a PostgreSQL deadlock) before giving up
-
-
-class StoreError(Exception):
-    """Something the user can read and act on: the message says what went wrong."""
-
-
-class LockedError(StoreError):
-    """The version (or a version of the scenario) is signed off and cannot be changed."""
-
-
-@dataclass(frozen=True)
-class ScenarioInfo:
-    id: str
-    name: str
-    created_at: datetime
-    latest_version: int
-    locked_versions: tuple[int, ...]
-    forked_from: tuple[str, int] | None
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    scenario_id: str
-    version: int
-    author: str
-    message: str
-    created_at: datetime
-    sha256: str
-    locked: bool
-    locked_by: str | None
-    locked_at: datetime | None
-
-
-# --- where the store is ---------------------------------------------------------------------
-
-
-def database_url(secrets: Mapping | None = None, environ: Mapping[str, str] = os.environ) -> str:
-    """The store's SQLAlchemy URL.
-
-    TOC_DATABASE_URL wins, then secrets["database_url"] (.streamlit/secrets.toml), then a SQLite
-    file named by TOC_STORE_PATH or secrets["store_path"], else DEFAULT_SQLITE_PATH. A relative
-    store path is taken from the project folder, not the working directory, so the app finds the
-    same file however it was started.
-    """
-    url = environ.get("TOC_DATABASE_URL") or _secret(secrets, "database_url")
-    if url:
-        return _normalise_url(str(url).strip())
-    path = environ.get("TOC_STORE_PATH") or _secret(secrets, "store_path")
-    if path:
-        p = Path(str(path).strip()).expanduser()
-        return f"sqlite:///{p if p.is_absolute() else PROJECT_DIR / p}"
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
-
-
-def _secret(secrets: Mapping | None, key: str) -> Any:
-    if secrets is None:
-        return None
-    try:
-        return secrets.get(key)
-    except FileNotFoundError:  # st.secrets with no secrets.toml raises this on access
-        return None
-
-
-def _normalise_url(url: str) -> str:
-    # "postgres://" (as many hosts write it) and a bare "postgresql://" would pick psycopg2,
-    # which is not installed; psycopg 3 is.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
-
-
-# --- tables ---------------------------------------------------------------------------------
-
-metadata = MetaData()
-
-# Table names carry a prefix so the store can share a PostgreSQL database with other things.
-meta_table = Table(
-    "toc_store_meta",
-    metadata,
-    Column("key", String(50), primary_key=True),
-    Column("value", String(200), nullable=False),
-)
-
-scenarios_table = Table(
-    "toc_scenarios",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("name", String(500), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    # No foreign key: the source may be deleted later and the fork keeps the record of where it came from.
-    Column("forked_from_id", String(64), nullable=True),
-    Column("forked_from_version", Integer, nullable=True),
-)
-
-versions_table = Table(
-    "toc_versions",
-    metadata,
-    Column("scenario_id", String(64), ForeignKey("toc_scenarios.id"), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("author", String(MAX_AUTHOR), nullable=False),
-    Column("message", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("based_on", Integer, nullable=True),  # the version the editor started from, for the record
-    Column("snapshot", Text, nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("locked", Boolean, nullable=False, default=False),
-    Column("locked_by", String(MAX_AUTHOR), nullable=True),
-    Column("locked_at", DateTime(timezone=True), nullable=True),
-    # The primary key is the UNIQUE(scenario_id, version) that makes a lost version impossible.
-    PrimaryKeyConstraint("scenario_id", "version", name="toc_versions_pk"),
-    CheckConstraint("version >= 1", name="toc_versions_positive"),
-)
-
-_CONTENT_COLUMNS = "scenario_id, version, author, message, created_at, based_on, snapshot, sha256"
-_CHANGED = "a saved version cannot be changed; save a new version instead"
-_DELETE_LOCKED = "a signed-off (locked) version cannot be deleted"
-
-# The database itself refuses to rewrite a saved version or delete a locked one.
-for _statement in (
-    f"CREATE TRIGGER toc_versions_immutable BEFORE UPDATE OF {_CONTENT_COLUMNS} ON toc_versions "
-    f"BEGIN SELECT RAISE(ABORT, '{_CHANGED}'); END",
-    "CREATE TRIGGER toc_versions_locked_delete BEFORE DELETE ON toc_versions WHEN OLD.locked "
-    f"BEGIN SELECT RAISE(ABORT, '{_DELETE_LOCKED}'); END",
-):
-    event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-
-for _statement in (
-    "CREATE OR REPLACE FUNCTION toc_refuse_version_change() RETURNS trigger LANGUAGE plpgsql AS $body$ "
-    f"BEGIN IF TG_OP = 'DELETE' THEN RAISE EXCEPTION '{_DELETE_LOCKED}'; END IF; "
-    f"RAISE EXCEPTION '{_CHANGED}'; END $body$",
-    f"CREATE TRIGGER toc_versions_immutable BEFORE UPDATE OF {_CONTENT_COLUMNS} ON toc_versions "
-    "FOR EACH ROW EXECUTE FUNCTION toc_refuse_version_change()",
-    "CREATE TRIGGER toc_versions_locked_delete BEFORE DELETE ON toc_versions "
-    "FOR EACH ROW WHEN (OLD.locked) EXECUTE FUNCTION toc_refuse_version_change()",
-):
-    event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-
-_PG_CREATE_LOCK = 0x70C5_7011  # advisory lock key: one process creates the tables, the others wait
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -211,7 +92,7 @@ class Store:
     """Saved scenarios and their versions. Safe to share between threads and processes."""
 
     def __init__(self, url: str | None = None):
-        self.url = _normalise_url(url) if url else database_url()
+        self.url = normalise_url(url) if url else database_url()
         try:
             parsed = make_url(self.url)
         except ArgumentError:
@@ -270,7 +151,7 @@ class Store:
                     with conn.begin():
                         return work(conn)
             except DBAPIError as exc:
-                if not _transient(exc) or attempt == _RETRIES - 1:
+                if not transient(exc) or attempt == _RETRIES - 1:
                     raise self._store_error(exc) from None
             except SQLAlchemyError as exc:
                 raise self._store_error(exc) from None
@@ -286,7 +167,7 @@ class Store:
 
     def _store_error(self, exc: SQLAlchemyError) -> StoreError:
         text_ = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        if _CHANGED in text_ or _DELETE_LOCKED in text_:
+        if CHANGED in text_ or DELETE_LOCKED in text_:
             return LockedError(text_)
         if isinstance(exc, OperationalError):
             return StoreError(f"cannot reach the scenario store at {self._where}: {text_}")
@@ -295,7 +176,7 @@ class Store:
     def _create_tables(self, conn: Connection) -> None:
         if not self._sqlite:
             # DDL is transactional in PostgreSQL; the advisory lock stops two first-time starts racing.
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CREATE_LOCK})
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_CREATE_LOCK})
         metadata.create_all(conn, checkfirst=True)
         found = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
         if found is None:
@@ -321,7 +202,7 @@ class Store:
         If based_on names a locked version, the edit is saved as version 1 of a new scenario forked
         from it instead; the returned VersionInfo carries the new scenario_id.
         """
-        author, message = _check_author(author), _check_message(message)
+        author, message = check_author(author), check_message(message)
         snapshot, digest = _canonical(sc)
         if scenario_id is None:
             return self._write(lambda conn: self._new_scenario(conn, sc.name, snapshot, digest, author, message))
@@ -345,14 +226,14 @@ class Store:
                 raise StoreError(f"there is no saved scenario '{scenario_id}' (it may have been deleted)")
             if based_on is not None and found.version is None:
                 raise StoreError(f"'{found.name}' has no version {based_on}")
-            if found.locked:  # editing a signed-off version forks it
+            if found.locked and based_on is not None:  # editing a signed-off version forks it
                 return self._new_scenario(
                     conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, based_on)
                 )
-            listed = _db_text(sc.name)
+            listed = db_text(sc.name)
             if found.name != listed:  # the scenario is listed under the name of its latest version
                 conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=listed))
-            values = _version_row(scenario_id, snapshot, digest, author, message, based_on, _now())
+            values = new_version_row(scenario_id, snapshot, digest, author, message, based_on, now_utc())
             # The next number is read and used in the same statement, under the row lock (PostgreSQL)
             # or the write lock (SQLite); the primary key would refuse a duplicate regardless.
             next_version = func.coalesce(func.max(v.version), 0) + 1
@@ -367,13 +248,13 @@ class Store:
                 )
                 .returning(versions_table.c.version)
             ).scalar_one()
-            return _version_info({**values, "version": number})
+            return version_info({**values, "version": number})
 
         return self._write(work)
 
     def fork(self, scenario_id: str, version: int, author: str, name: str | None = None) -> VersionInfo:
         """A new scenario whose version 1 is a copy of the given version (renamed if name is given)."""
-        author = _check_author(author)
+        author = check_author(author)
 
         def work(conn: Connection) -> VersionInfo:
             row = self._version_row(conn, scenario_id, version)
@@ -403,13 +284,13 @@ class Store:
         message: str,
         forked_from: tuple[str, int] | None = None,
     ) -> VersionInfo:
-        now = _now()
+        now = now_utc()
         # A random suffix makes a collision practically impossible; the primary key would refuse one anyway.
-        new_id = f"{_slug(name)}-{_secrets.token_hex(4)}"
+        new_id = f"{slug(name)}-{_secrets.token_hex(4)}"
         conn.execute(
             scenarios_table.insert().values(
                 id=new_id,
-                name=_db_text(name),
+                name=db_text(name),
                 created_at=now,
                 forked_from_id=forked_from[0] if forked_from else None,
                 forked_from_version=forked_from[1] if forked_from else None,
@@ -429,36 +310,36 @@ class Store:
         based_on: int | None,
         now: datetime,
     ) -> VersionInfo:
-        values = _version_row(scenario_id, snapshot, digest, author, message, based_on, now) | {"version": version}
+        values = new_version_row(scenario_id, snapshot, digest, author, message, based_on, now) | {"version": version}
         conn.execute(versions_table.insert().values(**values))
-        return _version_info(values)
+        return version_info(values)
 
     # --- signing off ---
 
     def lock(self, scenario_id: str, version: int, author: str) -> VersionInfo:
         """Sign a version off: from now on it cannot be deleted, and an edit of it forks."""
-        author = _check_author(author)
+        author = check_author(author)
 
         def work(conn: Connection) -> VersionInfo:
             self._lock_scenario(conn, scenario_id)
             row = self._version_row(conn, scenario_id, version)
             if row.locked:  # already signed off: keep who signed it and when
-                return _version_info(row._mapping)
-            self._set_lock(conn, scenario_id, version, True, author, _now())
-            return _version_info(self._version_row(conn, scenario_id, version)._mapping)
+                return version_info(row._mapping)
+            self._set_lock(conn, scenario_id, version, True, author, now_utc())
+            return version_info(self._version_row(conn, scenario_id, version)._mapping)
 
         return self._write(work)
 
     def unlock(self, scenario_id: str, version: int, author: str) -> VersionInfo:
         """Withdraw the sign-off. The content of the version is unchanged either way."""
-        _check_author(author)
+        check_author(author)
 
         def work(conn: Connection) -> VersionInfo:
             self._lock_scenario(conn, scenario_id)
             row = self._version_row(conn, scenario_id, version)
             if row.locked:
                 self._set_lock(conn, scenario_id, version, False, None, None)
-            return _version_info(self._version_row(conn, scenario_id, version)._mapping)
+            return version_info(self._version_row(conn, scenario_id, version)._mapping)
 
         return self._write(work)
 
@@ -514,7 +395,7 @@ class Store:
                 ScenarioInfo(
                     id=r.id,
                     name=r.name,
-                    created_at=_utc(r.created_at),
+                    created_at=utc(r.created_at),
                     latest_version=r.latest,
                     locked_versions=tuple(locks.get(r.id, ())),
                     forked_from=(r.forked_from_id, r.forked_from_version) if r.forked_from_id else None,
@@ -532,7 +413,7 @@ class Store:
         def work(conn: Connection) -> list[VersionInfo]:
             self._scenario_row(conn, scenario_id)
             rows = conn.execute(select(*columns).where(v.scenario_id == scenario_id).order_by(v.version.desc()))
-            return [_version_info(r._mapping) for r in rows]
+            return [version_info(r._mapping) for r in rows]
 
         return self._read(work)
 
@@ -550,7 +431,7 @@ class Store:
 
         def work(conn: Connection) -> str:
             row, name = self._stored(conn, scenario_id, version)
-            _check_digest(row, name)
+            check_digest(row, name)
             return row.snapshot
 
         return self._read(work)
@@ -591,7 +472,7 @@ class Store:
         return self._version_row(conn, scenario_id, version), name
 
     def _verified(self, row, name: str) -> Scenario:
-        _check_digest(row, name)
+        check_digest(row, name)
         try:
             return parse_scenario(read_yaml(row.snapshot))
         except ScenarioError as exc:
@@ -624,92 +505,3 @@ def _canonical(sc: Scenario) -> tuple[str, str]:
         raise StoreError("the scenario would not reopen exactly as it is; it was not saved")
     snapshot = dump_scenario(sc)
     return snapshot, hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
-
-
-def _check_digest(row, name: str) -> None:
-    if hashlib.sha256(row.snapshot.encode("utf-8")).hexdigest() != row.sha256:
-        raise StoreError(
-            f"version {row.version} of '{name}' is damaged: its content does not match the fingerprint "
-            "(SHA-256) recorded when it was saved"
-        )
-
-
-def _db_text(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; the snapshot itself is YAML, where it is escaped, so only
-    # the listing name, author and message need this, and the same on every backend.
-    return value.replace("\x00", "\ufffd")
-
-
-def _check_author(author: str) -> str:
-    author = _db_text((author or "").strip())
-    if not author:
-        raise StoreError("say who is saving (author): every version records its author")
-    if len(author) > MAX_AUTHOR:
-        raise StoreError(f"the author's name is too long (at most {MAX_AUTHOR} characters)")
-    return author
-
-
-def _check_message(message: str) -> str:
-    message = _db_text(message or "")
-    if len(message) > MAX_MESSAGE:
-        raise StoreError(f"the message is too long (at most {MAX_MESSAGE} characters)")
-    return message
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "scenario"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes (we only ever write UTC); PostgreSQL aware ones in the session's zone.
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-def _version_row(
-    scenario_id: str, snapshot: str, digest: str, author: str, message: str, based_on: int | None, now: datetime
-) -> dict[str, Any]:
-    """A new version's row, less its number: never locked when saved."""
-    return dict(
-        scenario_id=scenario_id,
-        author=author,
-        message=message,
-        created_at=now,
-        based_on=based_on,
-        snapshot=snapshot,
-        sha256=digest,
-        locked=False,
-        locked_by=None,
-        locked_at=None,
-    )
-
-
-def _version_info(m: Mapping[str, Any]) -> VersionInfo:
-    return VersionInfo(
-        scenario_id=m["scenario_id"],
-        version=m["version"],
-        author=m["author"],
-        message=m["message"],
-        created_at=_utc(m["created_at"]),
-        sha256=m["sha256"],
-        locked=bool(m["locked"]),
-        locked_by=m["locked_by"],
-        locked_at=_utc(m["locked_at"]),
-    )
-
-
-def _transient(exc: DBAPIError) -> bool:
-    """A conflict another attempt would get past: a busy SQLite file, a PostgreSQL deadlock or duplicate key."""
-    orig = exc.orig
-    sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate in ("40001", "40P01", "23505"):  # serialization failure, deadlock, unique violation
-        return True
-    message = str(orig).lower()
-    if isinstance(exc, OperationalError) and ("locked" in message or "busy" in message):
-        return True
-    return isinstance(exc, IntegrityError) and "unique constraint failed" in message

@@ -18,11 +18,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .editing import EditError
 from .model import BENEFIT_TYPES, Problem, Scenario
+from .presentation import amount
 
 REFERENCE = Path(__file__).parent / "reference"
 UNIT_COSTS_CSV = REFERENCE / "gmca_unit_costs.csv"
@@ -141,7 +143,7 @@ def check_deflators(df: pd.DataFrame) -> pd.DataFrame:
     Raises DeflatorError naming each bad row, so an edit is never half-applied.
     """
     problems = []
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, row in enumerate(df.to_dict("records")):
         year, index = row.get("financial_year"), row.get("index")
         blank_year = year is None or (isinstance(year, float) and math.isnan(year)) or not str(year).strip()
@@ -300,8 +302,9 @@ def _is(deflators: pd.DataFrame, year: str, status: str) -> bool:
     return bool(((deflators["financial_year"] == year) & (deflators["status"] == status)).any())
 
 
-def _money(x: float) -> str:
-    return f"£{x:,.2f}" if x != round(x) else f"£{x:,.0f}"
+def _pounds(x: float) -> str:
+    # The GMCA database is in pounds, whatever the scenario's currency: its provenance says so.
+    return amount(x, "GBP")
 
 
 def _times(x: float) -> str:
@@ -329,10 +332,10 @@ def provenance(
     else:
         times = f"x {_times(v.per_year)} a year (set by hand; the unit suggested {_times(conv.factor)})"
     return (
-        f"GMCA {v.code} {v.description}: {_money(up.value)} {unit} in {up.from_year} prices "
+        f"GMCA {v.code} {v.description}: {_pounds(up.value)} {unit} in {up.from_year} prices "
         f"x {up.factor:.{FACTOR_PLACES}f} ({deflator_source} {up.from_year} to {up.to_year}{projected}) "
-        f"= {_money(round(up.uprated, 2))} {unit} in {up.to_year} prices; {times} "
-        f"= {_money(v.value)} per outcome per year. {ATTRIBUTION}."
+        f"= {_pounds(round(up.uprated, 2))} {unit} in {up.to_year} prices; {times} "
+        f"= {_pounds(v.value)} per outcome per year. {ATTRIBUTION}."
     )
 
 

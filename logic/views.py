@@ -10,7 +10,19 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import Evaluation
-from .report_text import EXPLANATIONS, FINANCIAL_CASE, compact_money, format_figure, nothing_yet, payback_of, ratio
+from .presentation import (
+    compact_money,
+    format_figure,
+    format_metric,
+    m_value,
+    money,
+    money_columns,
+    nothing_yet,
+    payback_of,
+    ratio,
+    risk_cell,
+)
+from .report_text import EXPLANATIONS, FINANCIAL_CASE, metric_label
 
 
 def agency_names(ev: Evaluation) -> dict[str, str]:
@@ -102,8 +114,9 @@ def savings_by_agency_year(ev: Evaluation) -> pd.DataFrame:
 
 
 def _priced(ev: Evaluation, df: pd.DataFrame) -> pd.DataFrame:
-    """Carry the price base with a frame, so every chart drawn from it (app or report) names it."""
+    """Carry the price base and the currency with a frame, so every chart drawn from it (app or report) names them."""
     df.attrs["price_base"] = ev.figures["price_base"]
+    df.attrs["currency"] = ev.scenario.settings.currency
     return df
 
 
@@ -289,6 +302,14 @@ def parties_table(ev: Evaluation) -> pd.DataFrame:
     )
 
 
+def parties_table_text(ev: Evaluation) -> pd.DataFrame:
+    """The parties table as it is read: positions as money in the scenario's currency, 'never' where none breaks even."""
+    df = parties_table(ev)
+    df["Position (PV)"] = [money(v, ev.scenario.settings.currency) for v in df["Position (PV)"]]
+    df["Breaks even at performance m"] = [m_value(v) for v in df["Breaks even at performance m"]]
+    return df
+
+
 def risk_curve(ev: Evaluation, m: np.ndarray | None = None) -> pd.DataFrame:
     """Long form: m, party, position - each party's PV position as performance varies."""
     from .contract import risk_share_curve
@@ -368,6 +389,29 @@ def risk_table(ev: Evaluation, real_irr: bool = False) -> pd.DataFrame:
     return df.reset_index()
 
 
+RISK_LABELS = {
+    "Outcome payments (undiscounted)": "Outcome payments (cash, undiscounted)",
+    "Investor IRR": "Investor IRR (cash)",
+}
+
+
+def risk_table_text(ev: Evaluation) -> pd.DataFrame:
+    """The low / central / high table as the app and the report show it: every cell written, every label saying
+    what it measures (payments in cash, the investor's return nominal and real)."""
+    df = risk_table(ev, real_irr=True)
+    cur = ev.scenario.settings.currency
+    out = df.copy()
+    for col in df.columns[1:]:
+        out[col] = [risk_cell(fig, v, cur) for fig, v in zip(df["Figure"], df[col])]
+    out["Figure"] = out["Figure"].replace(RISK_LABELS)
+    return out
+
+
+def positions_at_text(ev: Evaluation, m: float) -> pd.DataFrame:
+    """positions_at with each position written as money in the scenario's currency."""
+    return money_columns(positions_at(ev, m), ev.scenario.settings.currency)
+
+
 def positions_at(ev: Evaluation, m: float) -> pd.DataFrame:
     """Each party's position at one performance level (for the live control)."""
     from .contract import risk_share_curve
@@ -429,9 +473,8 @@ def uncertain_inputs_table(ev: Evaluation) -> pd.DataFrame:
 
 def simulation_summary(ev: Evaluation, sim) -> pd.DataFrame:
     """One row per metric: mean, 5% / median / 95%, and the chance it is below zero."""
-    from .report_text import format_metric, metric_label
-
     names = agency_names(ev)
+    cur = ev.scenario.settings.currency
     rows = []
     for name in sim.samples:
         if (
@@ -444,10 +487,10 @@ def simulation_summary(ev: Evaluation, sim) -> pd.DataFrame:
         rows.append(
             {
                 "Figure": metric_label(name, names),
-                "Mean": format_metric(name, s["mean"]),
-                "5th percentile": format_metric(name, s["p5"]),
-                "Median": format_metric(name, s["p50"]),
-                "95th percentile": format_metric(name, s["p95"]),
+                "Mean": format_metric(name, s["mean"], cur),
+                "5th percentile": format_metric(name, s["p5"], cur),
+                "Median": format_metric(name, s["p50"], cur),
+                "95th percentile": format_metric(name, s["p95"], cur),
                 "Chance below zero": "n/a" if s["p_below_zero"] is None else f"{s['p_below_zero']:.0%}",
             }
         )
@@ -469,9 +512,11 @@ def loss_chances(ev: Evaluation, sim) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["party", "p_loss"])
 
 
-def distribution(sim, name: str) -> pd.DataFrame:
+def distribution(sim, name: str, currency: str = "GBP") -> pd.DataFrame:
     x = sim.samples[name]
-    return pd.DataFrame({"value": x[~np.isnan(x)]})
+    df = pd.DataFrame({"value": x[~np.isnan(x)]})
+    df.attrs["currency"] = currency  # for the histogram's money axis
+    return df
 
 
 def tornado_frame(ev: Evaluation, rows: list[dict]) -> pd.DataFrame:

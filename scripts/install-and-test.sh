@@ -41,5 +41,5 @@ export TOC_TEST_DATABASE_URL="postgresql+psycopg://toc_test:toc_test@localhost:5
 export TOC_REQUIRE_ALL=1
 
 .venv/bin/ruff check .
-.venv/bin/mypy logic || echo "type check: not yet clean (issue 16)"
+.venv/bin/mypy
 .venv/bin/python -m pytest -q --cov=logic --cov-report=term:skip-covered

@@ -1,11 +1,11 @@
 """The board-paper report: one self-contained HTML file (no script, no network, prints on A4).
 
-Everything shown is computed by `evaluate`, `logic.views` and `logic.case_views`, formatted by
-`logic.report_text`, exactly as the app shows it; this module only lays it out. Every piece of user
-text goes through `esc`, and the charts are SVG drawn by vl-convert with network access refused, so
-the file opens anywhere, offline, and a hostile label cannot run or fetch anything. Every money figure
-names its price base: real terms in the price base year for the economic case, cash for the financial
-case (see `report_financial`).
+Everything shown is computed by `evaluate`, `logic.views` and `logic.case_views`, and written by
+`logic.presentation` (money in the scenario's currency), exactly as the app shows it; this module
+only lays it out. Every piece of user text goes through `esc`, and the charts are SVG drawn by
+vl-convert with network access refused, so the file opens anywhere, offline, and a hostile label
+cannot run or fetch anything. Every money figure names its price base: real terms in the price base
+year for the economic case, cash for the financial case (see `report_financial`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import pandas as pd
-
 from .. import case_views, charts, views
 from ..evaluation import Evaluation, evaluate
 from ..model import CostLine, Node, Scenario
-from ..report_text import WHAT_COUNTS, money
+from ..presentation import money, money_in
+from ..report_text import WHAT_COUNTS
 from ..snapshots import snapshot_sha256
 from ..toc import graph_warnings
 from .report_blocks import (
@@ -32,14 +31,11 @@ from .report_blocks import (
     figure,
     frame_table,
     html_table,
-    m_value,
     marked_up,
-    multiple,
     number,
     paragraphs,
     pct,
     priced,
-    rate,
     reflowed,
     remote_references,
     section,
@@ -151,7 +147,7 @@ def who_pays_section(ev: Evaluation) -> str:
     df = views.who_pays_matrix(ev)
     # Transfers are in the fiscal savings (a real saving to that budget): shown beside them, as a line of their own.
     df.insert(3, "of which transfers", [f["pv_transfers"] for f in ev.figures["by_agency"].values()])
-    fmt = {c: (lambda v, c=cur: money(v, c)) for c in df.columns if c != "Organisation"}
+    fmt = {c: money_in(cur) for c in df.columns if c != "Organisation"}
     body = (
         "<p>Before any outcomes contract: each organisation's own costs and the savings and value it receives. "
         "Delivery costs sit with the provider here; the financial case shows who funds them, and what each budget "
@@ -269,7 +265,7 @@ def outcome_measures(ev: Evaluation) -> str:
 
 def outcome_counts(ev: Evaluation) -> str:
     df = views.outcomes_table(ev)
-    fmt = {c: (lambda v: number(v)) for c in df.columns if c != "Outcome"}
+    fmt = {c: number for c in df.columns if c != "Outcome"}
     return frame_table(df, fmt)
 
 
@@ -389,7 +385,7 @@ def do_nothing_section(ev: Evaluation) -> str:
         return section("do-nothing", title, body)
     cur = ev.scenario.settings.currency
     summary = views.do_nothing_summary(ev)
-    fmt = {c: (lambda v, c=cur: money(v, c)) for c in ("Total over horizon", "Present value")}
+    fmt = {c: money_in(cur) for c in ("Total over horizon", "Present value")}
     body = (
         figure(chart_svg(charts.do_nothing(df), "chart-do-nothing"))
         + priced(ev, "Totals undiscounted, present values discounted")
@@ -468,19 +464,14 @@ def payments_block(ev: Evaluation) -> str:
             "that would have happened anyway (cash, before the cap).</p>"
         )
     card = views.rate_card(ev)
-    fmt = {col: (lambda v, c=cur: money(v, c)) for col in card.columns if col != "Outcome"}
+    fmt = {col: money_in(cur) for col in card.columns if col != "Outcome"}
     out += "<h3>Rate card</h3><p class='small muted'>Prices in cash; 'Value to' is the undiscounted fiscal value of "
     out += f"one extra outcome over its duration, before optimism bias, in {esc(base)}.</p>" + frame_table(card, fmt)
     return out
 
 
 def parties_block(ev: Evaluation) -> str:
-    cur = ev.scenario.settings.currency
-    df = views.parties_table(ev)
-    rows = [
-        [r["Party"], money(r["Position (PV)"], cur), m_value(r["Breaks even at performance m"])]
-        for _, r in df.iterrows()
-    ]
+    rows = views.parties_table_text(ev).values.tolist()
     return (
         priced(ev, "Present values")
         + "<p class='small muted'>Each party's position at central performance. 'Breaks even' is the "
@@ -498,21 +489,8 @@ def investor_block(ev: Evaluation) -> str:
 
 
 def risk_block(ev: Evaluation) -> str:
-    cur = ev.scenario.settings.currency
-    df = views.risk_table(ev, real_irr=True)
-    rows = []
-    for _, r in df.iterrows():
-        fig = r["Figure"]
-        cells = []
-        for col in df.columns[1:]:
-            v = r[col]
-            if fig.startswith("Investor IRR"):
-                cells.append(rate(v))
-            elif fig == "Investor multiple":
-                cells.append(multiple(v))
-            else:
-                cells.append(money(None if pd.isna(v) else float(v), cur))
-        rows.append([fig, *cells])
+    df = views.risk_table_text(ev)
+    rows = df.values.tolist()
     chart = chart_svg(
         charts.risk_share(views.risk_curve(ev), views.switching_points(ev), views.cap_zone(ev), 1.0), "chart-risk"
     )

@@ -9,13 +9,41 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
+from ..presentation import BASIS_NAMES, m_value, multiple, number, pct, rate
+from ..presentation import CONTRACT_TYPE_NAMES as TYPE_NAMES
 from .toc_svg import xml_text as esc
+
+# How figures are written is logic.presentation's; the report's modules import these names from here.
+__all__ = [
+    "BASIS_NAMES",
+    "CSS",
+    "SOURCE_LINE",
+    "TYPE_NAMES",
+    "chart_svg",
+    "esc",
+    "facts",
+    "figure",
+    "frame_table",
+    "html_table",
+    "m_value",
+    "marked_up",
+    "multiple",
+    "number",
+    "paragraphs",
+    "pct",
+    "priced",
+    "rate",
+    "reflowed",
+    "remote_references",
+    "section",
+]
 
 # Charts are drawn at a fixed width: a page has no container for Vega's fit-width
 # autosize to measure, and 640 plus axis labels fits portrait A4 nearly 1:1.
@@ -25,17 +53,6 @@ SUBTITLE_CHARS = 100  # what fits across CHART_WIDTH at Vega's subtitle size
 CHART_PAD_LEFT = 36
 REPORT_AUTOSIZE = alt.AutoSizeParams(type="pad")
 SOURCE_LINE = "Source: GMCA Unit Cost Database v1.4 (GMCA Research Team, distributed by the Government Outcomes Lab)."
-TYPE_NAMES = {
-    "none": "None (plain grant)",
-    "fee_for_service": "Fee for service",
-    "payment_by_results": "Payment by results",
-    "social_impact_bond": "Social impact bond",
-}
-BASIS_NAMES = {
-    "gross": "Gross: every outcome achieved is paid for",
-    "above_baseline": "Above baseline: only outcomes beyond the comparison group are paid for",
-}
-
 CSS = """
 @page { size: A4; margin: 14mm 13mm 16mm 13mm; }
 @page wide { size: A4 landscape; margin: 11mm; }
@@ -94,32 +111,7 @@ table.cash tr.after td { background: #f1f1f1; }
 """
 
 
-# --- formatting --------------------------------------------------------------------------
-
-
-def pct(x: float | None, decimals: int = 1) -> str:
-    """0.735 -> 73.5%, 0.7 -> 70%: shares as a commissioner writes them."""
-    if x is None or pd.isna(x):
-        return "n/a"
-    text = f"{x * 100:.{decimals}f}".rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
-def number(x: float, decimals: int = 1) -> str:
-    return f"{x:,.{decimals}f}"
-
-
-def rate(x: float | None) -> str:
-    """A return such as an IRR, always to one decimal place, as the app shows it."""
-    return "n/a" if x is None or pd.isna(x) else f"{x:.1%}"
-
-
-def multiple(x: float | None) -> str:
-    return "n/a" if x is None or pd.isna(x) else f"{x:.2f}x"
-
-
-def m_value(x: float | None) -> str:
-    return "never (m from 0 to 3)" if x is None or pd.isna(x) else f"{x:.2f}"
+# --- text ------------------------------------------------------------------------------
 
 
 def paragraphs(text: str | None, css: str = "") -> str:
@@ -162,7 +154,7 @@ def html_table(
     return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def frame_table(df: pd.DataFrame, formats: dict[str, Callable[[object], str]] | None = None) -> str:
+def frame_table(df: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None) -> str:
     """A DataFrame as a table: columns in `formats` are formatted by it (and align right), the rest shown as text."""
     formats = formats or {}
     cols = list(df.columns)
@@ -184,7 +176,7 @@ def section(anchor: str, title: str, body: str, css: str = "") -> str:
 _REMOTE = re.compile(r"<image\b|@import|@font-face|url\(\s*['\"]?(?!#)|(?:href|src)\s*=\s*['\"](?!#)", re.IGNORECASE)
 
 
-def legends_below(spec: object) -> object:
+def legends_below(spec: Any) -> Any:
     """Put every legend under its plot: a right-hand legend would push a fixed-width chart off a portrait page."""
     if isinstance(spec, dict):
         out = {k: legends_below(v) for k, v in spec.items()}
@@ -197,7 +189,7 @@ def legends_below(spec: object) -> object:
     return spec
 
 
-def wrapped_subtitles(spec: object) -> object:
+def wrapped_subtitles(spec: Any) -> Any:
     """Break a long subtitle into lines: Vega draws one line as it is, past both edges of a fixed-width chart."""
     if isinstance(spec, dict):
         out = {k: wrapped_subtitles(v) for k, v in spec.items()}

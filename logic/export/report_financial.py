@@ -9,11 +9,13 @@ only lays them out.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .. import case_views, charts
 from ..evaluation import Evaluation
-from ..report_text import money
+from ..presentation import money
 from .report_blocks import chart_svg, esc, figure, html_table, number, priced, section
 
 PAYS_FOR_OUTCOMES = ("payment_by_results", "social_impact_bond")
@@ -62,7 +64,7 @@ def paid_per_outcome(ev: Evaluation) -> str:
         return ""
     cols = [c for c in df.columns if c != "id"]
 
-    def cell(col: str, v: object) -> str:
+    def cell(col: str, v: Any) -> str:
         if col == "Outcome":
             return str(v)
         if v is None or pd.isna(v):

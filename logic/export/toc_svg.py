@@ -297,7 +297,7 @@ def layout(sc: Scenario, focus: set[str] | None = None) -> Layout:
     content_h = max(bands_h, plain_h, LINE_H * 3)
 
     top = MARGIN + HEADER_H
-    band_split = None
+    band_split: float | None = None
     upper_band = content_h
     if has_lower:
         # Share any spare height between the bands so the line sits between them.
@@ -310,7 +310,7 @@ def layout(sc: Scenario, focus: set[str] | None = None) -> Layout:
             _stack(columns[i], top, content_h)
             continue
         _stack(upper[i], top + BAND_LABEL_H, upper_band - BAND_LABEL_H)
-        if has_lower:
+        if band_split is not None:
             lower_top = band_split + BAND_GAP / 2 + BAND_LABEL_H
             _stack(below[i], lower_top, top + content_h - lower_top)
 
@@ -403,7 +403,7 @@ def draw_accountability_line(lay: Layout) -> str:
         f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2.2" '
         'stroke-dasharray="10 4 2 4"><title>Accountability line</title></polyline>'
     ]
-    if label_x is not None:
+    if label_x is not None and label_y is not None:
         out.append(
             f'<text x="{_f(label_x)}" y="{_f(label_y)}" font-size="{TAG_FONT + 1}" font-weight="bold" '
             f'fill="{LINE_COLOUR}">Accountability line</text>'

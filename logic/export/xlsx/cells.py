@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -100,7 +101,7 @@ def section(ws: Worksheet, row: int, title: str, width: int = 5) -> None:
         ws.cell(row=row, column=c).fill = SECTION_FILL
 
 
-def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
+def set_widths(ws: Worksheet, widths: Mapping[int, float]) -> None:
     for index, width in widths.items():
         ws.column_dimensions[col(index)].width = width
 
@@ -114,3 +115,11 @@ def list_validation(ws: Worksheet, cells: str, choices) -> None:
 
 def ratio(numerator: str, denominator: str) -> str:
     return f'=IF({denominator}>0,{numerator}/{denominator},"{NONE_TEXT}")'
+
+
+def times(row: str, factor: str, sheet: str = "") -> Callable[[int], str]:
+    """Year t's formula: the cell of `row` (e.g. "12" or "$12") in that year's column, times a fixed factor.
+
+    A function, not a lambda with default arguments in a loop: each call binds its own row and factor.
+    """
+    return lambda t: f"={sheet}{year_col(t)}{row}*{factor}"

@@ -7,6 +7,8 @@ sector as a whole (the agencies of kind public).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .book import Book
 from .cells import (
     BOLD,
@@ -52,17 +54,17 @@ def write_financial(book: Book) -> None:
     row += 3
     agencies = list(zip(book.sc.agencies, book.inp.agency_id))
 
-    def block(title: str, formula) -> tuple[int, list[int]]:
+    def block(title: str, formula: Callable[[int, int], str]) -> tuple[int, list[int]]:
         section(ws, row, title, FIRST_YEAR_COL - 1)
         rows = []
         for i, (a, id_ref) in enumerate(agencies):
             r = row + 1 + i
-            book.year_row(ws, r, a.name, lambda t, i=i: formula(t, i), pv=False, years=X)
+            book.year_row(ws, r, a.name, _for_agency(formula, i), pv=False, years=X)
             put_formula(ws, r, DETAIL_COL, "=" + id_ref)
             rows.append(r)
         return row + 1 + len(agencies), rows
 
-    def cash(sheet_row) -> callable:
+    def cash(sheet_row: Callable[[int], int]) -> Callable[[int, int], str]:
         return lambda t, i: f"=Flows!{year_col(t)}${sheet_row(i)}*{year_col(t)}${index}" if t < H else "=0"
 
     row, savings = block("Cashable savings banked, cash", cash(lambda i: book.flow.by_agency["cashable"][i]))
@@ -103,3 +105,8 @@ def write_financial(book: Book) -> None:
         f'=SUMPRODUCT(({kinds}="public")*Contract!$E${positions[0]}:$E${positions[-1]})',
         MONEY,
     )
+
+
+def _for_agency(formula: Callable[[int, int], str], i: int) -> Callable[[int], str]:
+    """Agency i's row of a block: its formula for each year t (bound to i when made, not when called)."""
+    return lambda t: formula(t, i)

@@ -7,6 +7,8 @@ lines' present values, not its yearly row times one set of factors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import INVESTOR, PROVIDER
@@ -28,6 +30,7 @@ from .cells import (
     put_text,
     ref,
     section,
+    times,
     year_col,
 )
 from .inputs import BEN_COLUMNS, COST_COLUMNS, profile_col
@@ -141,7 +144,7 @@ def _benefit_lines(book: Book, ws: Worksheet, row: int) -> int:
         discount = ref("Inputs", col(BEN_COLUMNS["discount"]), input_row)
         span = book.year_span(row)
         pv = f'=IF({discount}="health",SUMPRODUCT({span},{health}),SUMPRODUCT({span},{standard}))'
-        book.year_row(ws, row, o.label, lambda t, u=units, v=value: f"=Outcomes!{year_col(t)}${u}*{v}", pv=pv)
+        book.year_row(ws, row, o.label, times(f"${units}", value, "Outcomes!"), pv=pv)
         put_formula(ws, row, DETAIL_COL, "=" + ref("Inputs", col(BEN_COLUMNS["agency"]), input_row))
         put_formula(ws, row, TYPE_COL, "=" + ref("Inputs", col(BEN_COLUMNS["type"]), input_row))
         book.flow.benefit_lines.append(row)
@@ -326,7 +329,7 @@ def _by_agency(book: Book, ws: Worksheet, row: int) -> int:
     section(ws, row, "Costs each party pays itself (cost lines naming it as payer)", FIRST_YEAR_COL - 1)
     row += 1
     for a, id_ref in zip(agencies, book.inp.agency_id):
-        book.year_row(ws, row, a.name, lambda t, i=id_ref: cost_sum(book, t, i))
+        book.year_row(ws, row, a.name, _cost_sums(book, id_ref))
         put_formula(ws, row, DETAIL_COL, "=" + id_ref)
         book.flow.own_costs.append(row)
         row += 1
@@ -365,10 +368,20 @@ def _by_agency(book: Book, ws: Worksheet, row: int) -> int:
                 ws,
                 row,
                 a.name,
-                lambda t, i=id_ref, f=filters: "=" + benefit_sum(book, t, agency=i, **f),
+                _benefit_sums(book, agency=id_ref, **filters),
                 pv=benefit_pv(book, agency=id_ref, **filters),
             )
             put_formula(ws, row, DETAIL_COL, "=" + id_ref)
             book.flow.by_agency[key].append(row)
             row += 1
     return row
+
+
+def _cost_sums(book: Book, payer: str) -> Callable[[int], str]:
+    """Each year's formula for the cost lines `payer` pays (one function per payer, bound when made)."""
+    return lambda t: cost_sum(book, t, payer)
+
+
+def _benefit_sums(book: Book, **filters) -> Callable[[int], str]:
+    """Each year's formula for the benefit lines that pass `filters` (bound when made)."""
+    return lambda t: "=" + benefit_sum(book, t, **filters)

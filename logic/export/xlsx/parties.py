@@ -25,6 +25,7 @@ from .cells import (
     put_formula,
     put_text,
     section,
+    times,
     year_col,
 )
 
@@ -79,7 +80,7 @@ def _funding(book: Book, ws: Worksheet, row: int) -> int:
     row += 4
     for i, a in enumerate(book.sc.agencies):
         share = agency_funding_share(book, i)
-        book.year_row(ws, row, f"Funding from: {a.name}", lambda t, s=share: f"={year_col(t)}{funded}*{s}", years=X)
+        book.year_row(ws, row, f"Funding from: {a.name}", times(str(funded), share), years=X)
         put_formula(ws, row, DETAIL_COL, "=" + book.inp.agency_id[i])
         k.funding.append(row)
         row += 1
@@ -113,7 +114,7 @@ def _funding(book: Book, ws: Worksheet, row: int) -> int:
             ws,
             row,
             f"Pays for outcomes: {a.name}",
-            lambda t, s=share: f"={year_col(t)}${k.payments}*{s}",
+            times(f"${k.payments}", share),
             pv=False,
             years=X,
         )

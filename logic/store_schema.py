@@ -1,0 +1,94 @@
+"""The scenario store's tables, and the triggers by which the database itself keeps saved versions unchanged.
+
+Table names carry a prefix so the store can share a PostgreSQL database with other things. A saved
+version is never rewritten and a locked one never deleted, whatever program connects: SQLite and
+PostgreSQL triggers refuse it, with the messages `CHANGED` and `DELETE_LOCKED` (the store turns them
+into a LockedError).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    event,
+)
+
+SCHEMA_VERSION = 1
+MAX_AUTHOR = 200
+MAX_MESSAGE = 10_000
+
+metadata = MetaData()
+
+meta_table = Table(
+    "toc_store_meta",
+    metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+scenarios_table = Table(
+    "toc_scenarios",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # No foreign key: the source may be deleted later and the fork keeps the record of where it came from.
+    Column("forked_from_id", String(64), nullable=True),
+    Column("forked_from_version", Integer, nullable=True),
+)
+
+versions_table = Table(
+    "toc_versions",
+    metadata,
+    Column("scenario_id", String(64), ForeignKey("toc_scenarios.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(MAX_AUTHOR), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("based_on", Integer, nullable=True),  # the version the editor started from, for the record
+    Column("snapshot", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("locked", Boolean, nullable=False, default=False),
+    Column("locked_by", String(MAX_AUTHOR), nullable=True),
+    Column("locked_at", DateTime(timezone=True), nullable=True),
+    # The primary key is the UNIQUE(scenario_id, version) that makes a lost version impossible.
+    PrimaryKeyConstraint("scenario_id", "version", name="toc_versions_pk"),
+    CheckConstraint("version >= 1", name="toc_versions_positive"),
+)
+
+_CONTENT_COLUMNS = "scenario_id, version, author, message, created_at, based_on, snapshot, sha256"
+CHANGED = "a saved version cannot be changed; save a new version instead"
+DELETE_LOCKED = "a signed-off (locked) version cannot be deleted"
+
+# The database itself refuses to rewrite a saved version or delete a locked one.
+for _statement in (
+    f"CREATE TRIGGER toc_versions_immutable BEFORE UPDATE OF {_CONTENT_COLUMNS} ON toc_versions "
+    f"BEGIN SELECT RAISE(ABORT, '{CHANGED}'); END",
+    "CREATE TRIGGER toc_versions_locked_delete BEFORE DELETE ON toc_versions WHEN OLD.locked "
+    f"BEGIN SELECT RAISE(ABORT, '{DELETE_LOCKED}'); END",
+):
+    event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
+for _statement in (
+    "CREATE OR REPLACE FUNCTION toc_refuse_version_change() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+    f"BEGIN IF TG_OP = 'DELETE' THEN RAISE EXCEPTION '{DELETE_LOCKED}'; END IF; "
+    f"RAISE EXCEPTION '{CHANGED}'; END $body$",
+    f"CREATE TRIGGER toc_versions_immutable BEFORE UPDATE OF {_CONTENT_COLUMNS} ON toc_versions "
+    "FOR EACH ROW EXECUTE FUNCTION toc_refuse_version_change()",
+    "CREATE TRIGGER toc_versions_locked_delete BEFORE DELETE ON toc_versions "
+    "FOR EACH ROW WHEN (OLD.locked) EXECUTE FUNCTION toc_refuse_version_change()",
+):
+    event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+PG_CREATE_LOCK = 0x70C5_7011  # advisory lock key: one process creates the tables, the others wait
