@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from components import programme
 from components.graph import toc_graph
 from components.kpi import kpi_strip
 from components.navigation import NEW_PROGRAMME, back_next, page
 from components.presenter import presenter_style, presenting
 from components.state import scenario
 from components.step import prompt, still_to_decide
-from logic.completeness import completeness
 
 sc = scenario()
 presenter_style()
@@ -17,9 +15,11 @@ st.title("Programme")
 prompt("programme")
 kpi_strip()
 if not presenting():
+    # The editors bring pandas and the graph library; the first page of a cold start shows its figures first.
+    from components import programme
+
     st.page_link(page(NEW_PROGRAMME), label="Start a new programme: blank, or from a template", icon=NEW_PROGRAMME.icon)
-    if any(gap.stage == "programme" for gap in completeness(sc)):  # the horizon, the discount schedule
-        still_to_decide(sc, "programme")
+    still_to_decide(sc, "programme", only_gaps=True)  # the horizon, the discount schedule
     programme.settings_editor(sc)
     st.subheader("Organisations that pay or benefit")
     programme.agencies_editor(sc)

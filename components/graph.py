@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from logic import Scenario
-from logic.toc import graph_warnings, pathway, to_dot
 
 WHOLE_MAP = ""
 FOCUS = "focus"  # the chosen outcome or impact, kept across pages
@@ -17,6 +16,8 @@ def _remember_focus() -> None:
 
 def pathway_focus(sc: Scenario) -> set[str] | None:
     """A select to show only the chain that leads to one outcome or impact."""
+    from logic.toc import pathway  # noqa: PLC0415 - networkx, loaded after the page's key figures are drawn
+
     labels = {n.id: n.label for n in sc.nodes if n.stage in ("outcome", "impact")}
     options = [WHOLE_MAP, *labels]
     current = st.session_state.get(FOCUS, WHOLE_MAP)
@@ -35,6 +36,8 @@ def pathway_focus(sc: Scenario) -> set[str] | None:
 
 
 def toc_graph(sc: Scenario, highlight: str | None = None) -> None:
+    from logic.toc import graph_warnings, to_dot  # noqa: PLC0415 - see pathway_focus
+
     from .empty import empty_map  # noqa: PLC0415 - empty needs state, which the graph does not otherwise
 
     if empty_map(sc, highlight):

@@ -10,8 +10,6 @@ import streamlit as st
 from logic import Scenario, ScenarioError, dump_scenario, load_scenario, snapshot_sha256
 from logic.assumptions_log import without_log
 from logic.compare import headline_changes, input_differences
-from logic.export.html_report import report_html
-from logic.export.xlsx import workbook_bytes
 from logic.store import Store, StoreError, database_url
 from logic.views import stored_versions_table
 
@@ -107,6 +105,20 @@ def save_section() -> None:
         st.success(f"Saved as version {info.version}.")
 
 
+# The exporters (openpyxl; Altair, vl-convert and networkx for the report) are imported when a file is
+# asked for, not when the page is drawn.
+def _workbook(sc: Scenario) -> bytes:
+    from logic.export.xlsx import workbook_bytes  # noqa: PLC0415
+
+    return workbook_bytes(sc)
+
+
+def _report(sc: Scenario) -> bytes:
+    from logic.export.html_report import report_html  # noqa: PLC0415
+
+    return report_html(sc).encode("utf-8")
+
+
 def files_section() -> None:
     sc = scenario()
     stem = _file_stem(sc)
@@ -122,7 +134,7 @@ def files_section() -> None:
     )
     b.download_button(
         "Download Excel workbook",
-        lambda: workbook_bytes(sc),
+        lambda: _workbook(sc),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
@@ -130,7 +142,7 @@ def files_section() -> None:
     )
     c.download_button(
         "Download board report (HTML)",
-        lambda: report_html(sc).encode("utf-8"),
+        lambda: _report(sc),
         file_name=f"{stem}.html",
         mime="text/html",
         icon=":material/description:",

@@ -10,8 +10,6 @@ import streamlit as st
 
 from logic import DEFAULT_EXAMPLE, Evaluation, Scenario, ScenarioError, evaluate, load_scenario, parse_scenario
 from logic.assumptions_log import log_entries, with_entries
-from logic.editing import EditError
-from logic.editing import document as as_document
 from logic.report_text import plain_problem
 
 from .auth import can_edit, current_user
@@ -95,6 +93,8 @@ def try_apply(area: str, build) -> bool:
     the last valid scenario stays. On success the page is rerun so every
     figure reflects the change.
     """
+    from logic.editing import EditError  # noqa: PLC0415 - editing (pandas, networkx) is not needed for the figures
+
     problems = st.session_state.setdefault(PROBLEMS, {})
     if not can_edit():  # the backstop: a viewer's change is never applied, whichever widget sent it
         problems[area] = ["You can look but not change: sign in as an editor to edit this scenario."]
@@ -137,4 +137,6 @@ def show_problems(area: str) -> None:
 
 def document() -> dict:
     """The current scenario as an editable dict (a fresh copy)."""
+    from logic.editing import document as as_document  # noqa: PLC0415 - see try_apply
+
     return as_document(scenario())

@@ -6,17 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from logic.completeness import PAGE_TITLES, completeness
-from logic.toc import PREVIOUS_STAGE, STAGE_TITLES
-
-from . import editors
 from .auth import can_edit
-from .graph import toc_graph
 from .kpi import kpi_strip
 from .navigation import back_next
 from .presenter import presenter_style, presenting
 from .state import scenario
-from .unit_costs import unit_cost_library
 
 TXT = Path(__file__).resolve().parent.parent / "txt"
 STAGE_FILES = {"need": "2_needs.py", "activity": "3_activities.py", "outcome": "4_outcomes.py", "impact": "5_impact.py"}
@@ -29,10 +23,16 @@ def prompt(name: str) -> None:
         st.markdown(path.read_text(encoding="utf-8"))
 
 
-def still_to_decide(sc, stage: str | None = None) -> None:
-    """The completeness check: gaps on this page (or everywhere when stage is None)."""
+def still_to_decide(sc, stage: str | None = None, only_gaps: bool = False) -> None:
+    """The completeness check: gaps on this page (or everywhere when stage is None); only_gaps: nothing if none."""
+    # Imported here, as in stage_page: the graph library behind them is not needed for a page's key figures,
+    # which a cold start shows first.
+    from logic.completeness import PAGE_TITLES, completeness  # noqa: PLC0415
+
     gaps = [g for g in completeness(sc) if stage is None or g.stage == stage]
     if not gaps:
+        if only_gaps:
+            return
         st.success("Nothing left to decide here: every box is linked and described.", icon=":material/check_circle:")
         return
     title = f"Still to decide ({len(gaps)})"
@@ -43,6 +43,12 @@ def still_to_decide(sc, stage: str | None = None) -> None:
 
 
 def stage_page(stage: str) -> None:
+    from logic.toc import PREVIOUS_STAGE, STAGE_TITLES  # noqa: PLC0415 - see still_to_decide
+
+    from . import editors  # noqa: PLC0415
+    from .graph import toc_graph  # noqa: PLC0415
+    from .unit_costs import unit_cost_library  # noqa: PLC0415
+
     sc = scenario()
     presenter_style()
     st.title(STAGE_TITLES[stage])
