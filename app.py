@@ -11,8 +11,10 @@ def main() -> None:
     from components.navigation import navigation
     from components.presenter import PRESENTER
     from components.state import scenario
+    from components.style import app_style
     from components.undo import undo_redo_buttons
 
+    app_style()  # first: the sign-in form has captions too
     gate()  # sign-in on: only the form until someone signs in (it stops the run); off: nothing
     scenario()  # loads the bundled example on first visit
     nav = navigation()

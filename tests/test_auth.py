@@ -500,8 +500,8 @@ def test_no_legacy_pages_folder_beside_app_py():
     assert not (ROOT / "pages").exists()
 
 
-@pytest.mark.skipif("gate()" not in (ROOT / "app.py").read_text(), reason="app.py does not call gate() yet")
 def test_the_real_app_shows_a_stranger_only_the_form_and_a_viewer_the_app(auth_section):
+    # No skip when app.py lacks gate(): an app without its gate is exactly what this test must catch.
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.secrets["auth"] = auth_section
     at = at.run()
