@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .evaluation import Evaluation
+from .frames import agency_names, priced
 from .presentation import CONTRACT_NAMES_IN_TEXT, RISK_TAKER, compact_money, irr_text, money, multiple, ratio
 from .report_text import (
     ECONOMIC_CASE,
@@ -22,20 +23,12 @@ from .report_text import (
     financial_verdict,
     paid_per_outcome_reason,
 )
-from .views import agency_names
 
 CONTRACT_NAMES = CONTRACT_NAMES_IN_TEXT  # the name this module gave them first
 PUBLIC = "Public sector"
 
 
 # --- the price base -------------------------------------------------------------------
-
-
-def _priced(ev: Evaluation, df: pd.DataFrame) -> pd.DataFrame:
-    """Carry the price base and the currency with a frame, for the charts and tables drawn from it."""
-    df.attrs["price_base"] = price_base(ev)
-    df.attrs["currency"] = ev.scenario.settings.currency
-    return df
 
 
 def price_base(ev: Evaluation) -> str:
@@ -92,7 +85,7 @@ def economic_case_table(ev: Evaluation) -> pd.DataFrame:
         for key, (label, text) in ECONOMIC_CASE.items()
     ]
     df = pd.DataFrame(rows, columns=["key", "Figure", "Value", "What it means"])
-    return _priced(ev, df)
+    return priced(ev, df)
 
 
 def economic_lines(ev: Evaluation) -> pd.DataFrame:
@@ -113,7 +106,7 @@ def economic_lines(ev: Evaluation) -> pd.DataFrame:
         ],
         columns=["line", "amount", "counts", "label"],
     )
-    return _priced(ev, df)
+    return priced(ev, df)
 
 
 def worth_it(ev: Evaluation) -> str:
@@ -147,7 +140,7 @@ def financial_case_table(ev: Evaluation) -> pd.DataFrame:
         ],
         columns=["key", "Figure", "Value", "What it means"],
     )
-    return _priced(ev, df)
+    return priced(ev, df)
 
 
 def afford_it(ev: Evaluation) -> str:
@@ -186,7 +179,7 @@ def cash_by_budget_year(ev: Evaluation) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=["year", "budget", "cash", "after_horizon"])
     df.attrs.update(cash_note=cash_note(ev), last_year=last, order=list(names.values()))
-    return _priced(ev, df)
+    return priced(ev, df)
 
 
 def public_sector_cash(ev: Evaluation) -> pd.DataFrame:
@@ -211,7 +204,7 @@ def cash_by_budget_table(ev: Evaluation) -> pd.DataFrame:
     public |= {"Total (cash)": fin["public_sector_total_cash"], "Position (PV)": fin["public_sector_position"]}
     rows.append(public)
     df = pd.DataFrame(rows, columns=["Budget", *years, "Total (cash)", "Position (PV)"])
-    return _priced(ev, df)
+    return priced(ev, df)
 
 
 # --- per outcome: the price against what the case values --------------------------------
@@ -248,7 +241,7 @@ def paid_per_outcome_table(ev: Evaluation) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(rows)
-    return _priced(ev, df)
+    return priced(ev, df)
 
 
 def paid_per_outcome_notes(ev: Evaluation, tolerance: float = 0.005) -> list[str]:

@@ -1,7 +1,9 @@
-"""Chart- and table-ready frames derived from an Evaluation.
+"""Chart- and table-ready frames derived from an Evaluation: the headline, savings, who pays, the years,
+the cost of doing nothing, the outcomes, and the assumptions log and saved versions.
 
-The app and the reports draw these as they are: every number on screen is
-computed here or in the engine, never in a page.
+The app and the reports draw these as they are: every number on screen is computed here or in the
+engine, never in a page. The contract's frames are in logic.contract_views and uncertainty's in
+logic.uncertainty_views; their names are kept here, so `views.risk_table` and the like still work.
 """
 
 from __future__ import annotations
@@ -9,27 +11,73 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .evaluation import Evaluation
-from .presentation import (
-    compact_money,
-    format_figure,
-    format_metric,
-    m_value,
-    money,
-    money_columns,
-    nothing_yet,
-    payback_of,
-    ratio,
-    risk_cell,
+from .contract_views import (
+    CONTRACT_WORDS,
+    RISK_LABELS,
+    RISK_POINTS,
+    cap_zone,
+    deadweight_paid,
+    fair_shares,
+    parties_table,
+    parties_table_text,
+    positions_at,
+    positions_at_text,
+    rate_card,
+    risk_curve,
+    risk_table,
+    risk_table_text,
+    switching_points,
 )
-from .report_text import EXPLANATIONS, FINANCIAL_CASE, metric_label
+from .evaluation import Evaluation
+from .frames import agency_names, priced
+from .presentation import compact_money, format_figure, nothing_yet, payback_of, ratio
+from .report_text import EXPLANATIONS, FINANCIAL_CASE
+from .uncertainty_views import (
+    describe_path,
+    distribution,
+    loss_chances,
+    simulation_summary,
+    switching_inputs,
+    tornado_frame,
+    uncertain_inputs_table,
+)
 
-
-def agency_names(ev: Evaluation) -> dict[str, str]:
-    names = {a.id: a.name for a in ev.scenario.agencies}
-    names["provider"] = "Provider (delivery)"
-    names["investor"] = "Social investor"
-    return names
+__all__ = [
+    "CONTRACT_WORDS",
+    "RISK_LABELS",
+    "RISK_POINTS",
+    "agency_names",
+    "cap_zone",
+    "cumulative_position",
+    "deadweight_paid",
+    "describe_path",
+    "distribution",
+    "do_nothing_frame",
+    "do_nothing_summary",
+    "fair_shares",
+    "headline_table",
+    "key_figures",
+    "log_table",
+    "loss_chances",
+    "outcomes_table",
+    "parties_table",
+    "parties_table_text",
+    "positions_at",
+    "positions_at_text",
+    "rate_card",
+    "risk_curve",
+    "risk_table",
+    "risk_table_text",
+    "savings_by_agency_year",
+    "simulation_summary",
+    "stored_versions_table",
+    "switching_inputs",
+    "switching_points",
+    "tornado_frame",
+    "uncertain_inputs_table",
+    "who_pays_matrix",
+    "yearly_table",
+]
 
 
 def key_figures(ev: Evaluation) -> list[dict]:
@@ -108,15 +156,8 @@ def savings_by_agency_year(ev: Evaluation) -> pd.DataFrame:
         for t, y in enumerate(years):
             rows.append({"year": int(y), "agency": names[a], "kind": "Cashable", "amount": float(cash[t])})
             rows.append({"year": int(y), "agency": names[a], "kind": "Non-cashable", "amount": float(non[t])})
-    df = _priced(ev, pd.DataFrame(rows, columns=["year", "agency", "kind", "amount"]))
+    df = priced(ev, pd.DataFrame(rows, columns=["year", "agency", "kind", "amount"]))
     df.attrs["order"] = [names[a] for a in ev.compiled.agency_ids]  # so each agency keeps its colour
-    return df
-
-
-def _priced(ev: Evaluation, df: pd.DataFrame) -> pd.DataFrame:
-    """Carry the price base and the currency with a frame, so every chart drawn from it (app or report) names them."""
-    df.attrs["price_base"] = ev.figures["price_base"]
-    df.attrs["currency"] = ev.scenario.settings.currency
     return df
 
 
@@ -133,7 +174,7 @@ def cumulative_position(ev: Evaluation) -> pd.DataFrame:
             "Net position": df["cumulative_discounted_net_fiscal"],
         }
     )
-    return _priced(ev, out)
+    return priced(ev, out)
 
 
 def who_pays_matrix(ev: Evaluation) -> pd.DataFrame:
@@ -195,7 +236,7 @@ def do_nothing_frame(ev: Evaluation) -> pd.DataFrame:
     for need in ev.figures["do_nothing"].values():
         for t, v in enumerate(need["by_year"]):
             rows.append({"year": start + t, "need": need["label"], "cost": v})
-    return _priced(ev, pd.DataFrame(rows, columns=["year", "need", "cost"]))
+    return priced(ev, pd.DataFrame(rows, columns=["year", "need", "cost"]))
 
 
 def do_nothing_summary(ev: Evaluation) -> pd.DataFrame:
@@ -229,323 +270,6 @@ def outcomes_table(ev: Evaluation) -> pd.DataFrame:
             for o, v in ev.figures["outcomes"].items()
         ]
     )
-
-
-# --- outcomes contract and risk share ------------------------------------------------
-
-CONTRACT_WORDS = {
-    "none": "No contract: a plain grant from the first agency listed funds delivery; nothing is paid for outcomes.",
-    "fee_for_service": "Fee for service: the outcome payers fund delivery by their shares; nothing is paid for outcomes.",
-    "payment_by_results": "Payment by results: the provider funds delivery itself and is paid per outcome.",
-    "social_impact_bond": "Social impact bond: investors fund delivery and are repaid per outcome by the commissioners.",
-}
-RISK_POINTS = {"Low (m = 0.5)": 0.5, "Central (m = 1)": 1.0, "High (m = 1.25)": 1.25}
-
-
-def rate_card(ev: Evaluation) -> pd.DataFrame:
-    """Per priced outcome: price, outcomes paid for, and what one extra outcome is worth to each agency.
-
-    'Value to ...' is the undiscounted benefit of one extra outcome over its
-    whole duration (value x the drop-off profile), before optimism bias.
-    """
-    names = agency_names(ev)
-    sc = ev.scenario
-    rows = []
-    for o in sc.outcomes:
-        profile = sum((1.0 - o.drop_off) ** j for j in range(o.duration_years))
-        row = {"Outcome": o.label, "Price per outcome": o.price}
-        for a in sc.agency_ids:
-            value = sum(b.value for b in o.benefits if b.agency == a and b.type == "fiscal") * profile
-            row[f"Value to {names[a]}"] = value
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    # Drop agencies that value no outcome: a wide table of zeros helps nobody.
-    keep = [c for c in df.columns if not c.startswith("Value to ") or df[c].abs().sum() > 0]
-    return df[keep]
-
-
-def deadweight_paid(ev: Evaluation) -> dict:
-    """Of the outcome payments (cash, before any cap), how much pays for outcomes that would have happened anyway."""
-    f = ev.flows
-    c = ev.compiled
-    if c.contract_type in ("none", "fee_for_service"):
-        return {"total": 0.0, "deadweight": 0.0, "share": None}
-    total = float(f.payments_uncapped[0].sum())
-    dead = 0.0
-    if c.payment_basis == "gross":
-        # Each outcome's cohorts are paid its own lag later, at that year's index where prices are indexed.
-        price = np.array([o.price for o in ev.scenario.outcomes])
-        for i in range(len(c.outcome_ids)):
-            years = np.arange(c.horizon) + int(c.pay_lag[i])
-            scale = f.cash_index[years] if c.indexation else 1.0
-            dead += float((f.deadweight[0, i] * price[i] * scale).sum())
-    return {"total": total, "deadweight": dead, "share": dead / total if total > 0 else None}
-
-
-def fair_shares(ev: Evaluation) -> dict[str, float]:
-    """Payer shares in proportion to each agency's PV of cashable benefit (agencies with none get 0)."""
-    cash = {a: max(0.0, v["pv_cashable"]) for a, v in ev.figures["by_agency"].items() if a != "provider"}
-    total = sum(cash.values())
-    if total <= 0:
-        return {}
-    return {a: v / total for a, v in cash.items() if v > 0}
-
-
-def parties_table(ev: Evaluation) -> pd.DataFrame:
-    names = agency_names(ev)
-    c = ev.figures["contract"]
-    return pd.DataFrame(
-        [
-            {"Party": names.get(p, p), "Position (PV)": v, "Breaks even at performance m": c["switching_values"].get(p)}
-            for p, v in c["parties"].items()
-        ]
-    )
-
-
-def parties_table_text(ev: Evaluation) -> pd.DataFrame:
-    """The parties table as it is read: positions as money in the scenario's currency, 'never' where none breaks even."""
-    df = parties_table(ev)
-    df["Position (PV)"] = [money(v, ev.scenario.settings.currency) for v in df["Position (PV)"]]
-    df["Breaks even at performance m"] = [m_value(v) for v in df["Breaks even at performance m"]]
-    return df
-
-
-def risk_curve(ev: Evaluation, m: np.ndarray | None = None) -> pd.DataFrame:
-    """Long form: m, party, position - each party's PV position as performance varies."""
-    from .contract import risk_share_curve
-
-    m = np.round(np.linspace(0.0, 1.5, 61), 6) if m is None else np.asarray(m, dtype=float)
-    curve = risk_share_curve(ev.compiled, m)
-    names = agency_names(ev)
-    rows = []
-    for key, values in curve.items():
-        if not key.startswith("party:"):
-            continue
-        party = key.removeprefix("party:")
-        if party in ev.compiled.agency_ids and not _involved(ev, party):
-            continue
-        for mi, v in zip(m, values):
-            rows.append({"m": float(mi), "party": names.get(party, party), "position": float(v)})
-    return _priced(ev, pd.DataFrame(rows, columns=["m", "party", "position"]))
-
-
-def _involved(ev: Evaluation, agency: str) -> bool:
-    """An agency worth a line on the risk chart: it pays, funds, or saves cash."""
-    figs = ev.figures["by_agency"][agency]
-    payer = ev.compiled.payer_share[ev.compiled.agency_ids.index(agency)] > 0
-    first = ev.compiled.agency_ids[0] == agency and ev.compiled.contract_type == "none"
-    return payer or first or figs["pv_cashable"] != 0 or figs["pv_costs"] != 0
-
-
-def cap_zone(ev: Evaluation, m: np.ndarray | None = None) -> tuple[float, float] | None:
-    """The range of m (within the chart) where the cap binds, or None."""
-    from .contract import risk_share_curve
-
-    m = np.round(np.linspace(0.0, 1.5, 61), 6) if m is None else np.asarray(m, dtype=float)
-    binds = risk_share_curve(ev.compiled, m)["cap_binds"]
-    if not binds.any():
-        return None
-    return float(m[binds][0]), float(m[binds][-1])
-
-
-def switching_points(ev: Evaluation) -> pd.DataFrame:
-    names = agency_names(ev)
-    sv = ev.figures["contract"]["switching_values"]
-    return pd.DataFrame(
-        [{"party": names.get(p, p), "m": v} for p, v in sv.items() if v is not None and v <= 1.5],
-        columns=["party", "m"],
-    )
-
-
-def risk_table(ev: Evaluation, real_irr: bool = False) -> pd.DataFrame:
-    """Low / central / high performance: payments, investor return, each party's position.
-
-    real_irr adds the investor's real IRR under the nominal one (a row the caller formats as a rate).
-    """
-    from .contract import investor_metrics, risk_share_curve
-    from .engine import run
-
-    m = np.array(list(RISK_POINTS.values()))
-    curve = risk_share_curve(ev.compiled, m)
-    names = agency_names(ev)
-    rows = {"Outcome payments (undiscounted)": curve["outcome_payments"]}
-    if ev.compiled.contract_type == "social_impact_bond":
-        rows["Investor IRR"] = curve["investor_irr"]
-        if real_irr:
-            real = curve["investor_irr"]
-            if ev.compiled.inflation != 0:  # with none, the real flows are the cash flows
-                real = investor_metrics(ev.compiled, run(ev.compiled, performance=m))["irr_real"]
-            rows["Investor IRR (real)"] = real
-        rows["Investor multiple"] = curve["investor_multiple"]
-    for key, values in curve.items():
-        if key.startswith("party:"):
-            party = key.removeprefix("party:")
-            if party in ev.compiled.agency_ids and not _involved(ev, party):
-                continue
-            label = "Provider margin / position (PV)" if party == "provider" else f"{names.get(party, party)} (PV)"
-            rows[label] = values
-    df = pd.DataFrame(rows, index=list(RISK_POINTS)).T
-    df.index.name = "Figure"
-    return df.reset_index()
-
-
-RISK_LABELS = {
-    "Outcome payments (undiscounted)": "Outcome payments (cash, undiscounted)",
-    "Investor IRR": "Investor IRR (cash)",
-}
-
-
-def risk_table_text(ev: Evaluation) -> pd.DataFrame:
-    """The low / central / high table as the app and the report show it: every cell written, every label saying
-    what it measures (payments in cash, the investor's return nominal and real)."""
-    df = risk_table(ev, real_irr=True)
-    cur = ev.scenario.settings.currency
-    out = df.copy()
-    for col in df.columns[1:]:
-        out[col] = [risk_cell(fig, v, cur) for fig, v in zip(df["Figure"], df[col])]
-    out["Figure"] = out["Figure"].replace(RISK_LABELS)
-    return out
-
-
-def positions_at_text(ev: Evaluation, m: float) -> pd.DataFrame:
-    """positions_at with each position written as money in the scenario's currency."""
-    return money_columns(positions_at(ev, m), ev.scenario.settings.currency)
-
-
-def positions_at(ev: Evaluation, m: float) -> pd.DataFrame:
-    """Each party's position at one performance level (for the live control)."""
-    from .contract import risk_share_curve
-
-    curve = risk_share_curve(ev.compiled, np.array([m]))
-    names = agency_names(ev)
-    return pd.DataFrame(
-        [
-            {"Party": names.get(k.removeprefix("party:"), k), "Position (PV)": float(v[0])}
-            for k, v in curve.items()
-            if k.startswith("party:")
-            and (k.removeprefix("party:") not in ev.compiled.agency_ids or _involved(ev, k.removeprefix("party:")))
-        ]
-    )
-
-
-# --- uncertainty ------------------------------------------------------------------------
-
-
-def describe_path(ev: Evaluation, path: str) -> str:
-    """'Stays out of care: rate with programme' rather than nodes.out-stays-home.rate_with."""
-    words = {
-        "rate_with": "rate with programme",
-        "rate_without": "rate without (counterfactual)",
-        "attribution": "attribution",
-        "displacement": "displacement",
-        "drop_off": "drop-off",
-        "price": "outcome price",
-        "value": "value per outcome",
-        "cashable": "cashable share",
-        "setup": "set-up cost",
-        "per_year": "yearly cost",
-        "per_participant": "cost per participant",
-        "engagement_rate": "engagement rate",
-        "discount_rate": "discount rate",
-    }
-    if path == "cohort.engagement_rate":
-        return "Engagement rate"
-    if path == "settings.discount_rate":
-        return "Discount rate"
-    labels = {n.id: n.label for n in ev.scenario.nodes}
-    names = agency_names(ev)
-    field = path.rsplit(".", 1)[-1]
-    middle = path.removeprefix("nodes.").rsplit(".", 1)[0]
-    node_id = middle.split(".")[0] if "[" not in middle else middle.rsplit(".", 1)[0]
-    node_id = node_id if node_id in labels else middle
-    text = f"{labels.get(node_id, node_id)}: {words.get(field, field)}"
-    if ".benefits[" in path:
-        node = next(n for n in ev.scenario.nodes if n.id == node_id)
-        j = int(path.split(".benefits[")[1].split("]")[0])
-        text += f" ({names.get(node.benefits[j].agency, node.benefits[j].agency)})"
-    return text
-
-
-def uncertain_inputs_table(ev: Evaluation) -> pd.DataFrame:
-    rows = [p.model_dump() for p in ev.scenario.uncertainty.parameters]
-    return pd.DataFrame(rows, columns=["path", "dist", "low", "mode", "high", "sd"])
-
-
-def simulation_summary(ev: Evaluation, sim) -> pd.DataFrame:
-    """One row per metric: mean, 5% / median / 95%, and the chance it is below zero."""
-    names = agency_names(ev)
-    cur = ev.scenario.settings.currency
-    rows = []
-    for name in sim.samples:
-        if (
-            name.startswith("party:")
-            and name.removeprefix("party:") in ev.compiled.agency_ids
-            and not _involved(ev, name.removeprefix("party:"))
-        ):
-            continue
-        s = sim.summary(name)
-        rows.append(
-            {
-                "Figure": metric_label(name, names),
-                "Mean": format_metric(name, s["mean"], cur),
-                "5th percentile": format_metric(name, s["p5"], cur),
-                "Median": format_metric(name, s["p50"], cur),
-                "95th percentile": format_metric(name, s["p95"], cur),
-                "Chance below zero": "n/a" if s["p_below_zero"] is None else f"{s['p_below_zero']:.0%}",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def loss_chances(ev: Evaluation, sim) -> pd.DataFrame:
-    """P(position < 0) for each party involved."""
-    names = agency_names(ev)
-    rows = []
-    for name in sim.samples:
-        if not name.startswith("party:"):
-            continue
-        party = name.removeprefix("party:")
-        if party in ev.compiled.agency_ids and not _involved(ev, party):
-            continue
-        p = sim.summary(name)["p_below_zero"]
-        rows.append({"party": names.get(party, party), "p_loss": p})
-    return pd.DataFrame(rows, columns=["party", "p_loss"])
-
-
-def distribution(sim, name: str, currency: str = "GBP") -> pd.DataFrame:
-    x = sim.samples[name]
-    df = pd.DataFrame({"value": x[~np.isnan(x)]})
-    df.attrs["currency"] = currency  # for the histogram's money axis
-    return df
-
-
-def tornado_frame(ev: Evaluation, rows: list[dict]) -> pd.DataFrame:
-    out = []
-    for r in rows:
-        label = describe_path(ev, r["path"])
-        low, high = f"Low ({r['low']:.4g})", f"High ({r['high']:.4g})"
-        out.append({"input": label, "end": low, "side": "Low", "value": r["at_low"], "central": r["central"]})
-        out.append({"input": label, "end": high, "side": "High", "value": r["at_high"], "central": r["central"]})
-    return _priced(ev, pd.DataFrame(out, columns=["input", "end", "side", "value", "central"]))
-
-
-def switching_inputs(ev: Evaluation) -> pd.DataFrame:
-    """For the key inputs: the value at which NPV fiscal, and the investor, would break even."""
-    from .uncertainty import central_value, input_switching_value, key_inputs
-
-    c = ev.compiled
-    bond = c.contract_type == "social_impact_bond"
-    rows = []
-    for path in key_inputs(ev.scenario):
-        row = {
-            "Input": describe_path(ev, path),
-            "Central": central_value(c, path),
-            "NPV fiscal breaks even at": input_switching_value(c, path, "npv_fiscal"),
-        }
-        if bond:
-            row["Investor breaks even at"] = input_switching_value(c, path, "party:investor")
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def log_table(sc) -> pd.DataFrame:
