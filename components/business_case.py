@@ -6,7 +6,8 @@ import streamlit as st
 
 from logic import case_views as cases
 from logic import charts, views
-from logic.report_text import ECONOMIC_CASE, FINANCIAL_CASE, WHAT_COUNTS, compact_money, money, ratio
+from logic.presentation import compact_money, money, money_columns, ratio
+from logic.report_text import ECONOMIC_CASE, FINANCIAL_CASE, WHAT_COUNTS
 
 from .kpi import wrapped_metrics
 from .state import evaluation
@@ -14,13 +15,9 @@ from .state import evaluation
 cc = st.column_config
 
 
-def money_frame(df, skip=()):
-    """Money columns as £1,234 text: what a finance officer expects to read."""
-    out = df.copy()
-    for c in out.columns:
-        if c not in skip and out[c].dtype.kind in "fi":
-            out[c] = out[c].map(money)
-    return out
+def money_frame(ev, df, skip=()):
+    """Money columns as text in the scenario's currency (£1,234; n/a where there is no figure)."""
+    return money_columns(df, ev.scenario.settings.currency, skip=skip)
 
 
 def headline_section() -> None:
@@ -104,7 +101,7 @@ def financial_section() -> None:
     st.vega_lite_chart(spec, width="stretch")
     table = cases.cash_by_budget_table(ev)
     st.dataframe(
-        money_frame(table),
+        money_frame(ev, table),
         hide_index=True,
         width="stretch",
         column_config={"Budget": cc.TextColumn("Budget", width="medium", pinned=True)},
@@ -145,7 +142,7 @@ def who_pays_section() -> None:
     df = views.who_pays_matrix(ev)
     # A medium name column keeps every money column on a 1280-pixel screen; the full name shows on hover.
     st.dataframe(
-        money_frame(df),
+        money_frame(ev, df),
         hide_index=True,
         width="stretch",
         column_config={"Organisation": cc.TextColumn("Organisation", width="medium")},
@@ -158,7 +155,7 @@ def yearly_section() -> None:
         st.caption(f"Undiscounted, real terms, {cases.price_base(ev)}.")
         df = views.yearly_table(ev)
         st.dataframe(
-            money_frame(df, skip=("Year", "Participants", "Discount factor")),
+            money_frame(ev, df, skip=("Year", "Participants", "Discount factor")),
             hide_index=True,
             width="stretch",
             column_config={
@@ -178,7 +175,7 @@ def do_nothing_section() -> None:
     st.vega_lite_chart(charts.do_nothing(df).to_dict(validate=False), width="stretch")
     summary = views.do_nothing_summary(ev)
     st.caption(f"Real terms, {cases.price_base(ev)}; the present value is discounted as every other figure.")
-    st.dataframe(money_frame(summary), hide_index=True, width="stretch")
+    st.dataframe(money_frame(ev, summary), hide_index=True, width="stretch")
 
 
 def outcomes_section() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from logic import Scenario, charts, views
@@ -10,19 +9,12 @@ from logic import case_views as cases
 from logic import contract_editing as ce
 from logic import editing as ed
 from logic.model import CONTRACT_TYPES, PAYMENT_BASES
-from logic.report_text import money
+from logic.presentation import CONTRACT_TYPE_NAMES, currency_mark, money, money_columns
 
 from .editors import MONEY, table_editor
 from .state import document, evaluation, show_problems, try_apply, version
 
 cc = st.column_config
-TYPE_NAMES = {
-    "none": "None (plain grant)",
-    "fee_for_service": "Fee for service",
-    "payment_by_results": "Payment by results",
-    "social_impact_bond": "Social impact bond",
-}
-
 
 INDEXATION = {
     "none": "None: prices and cap fixed in cash",
@@ -36,7 +28,11 @@ def terms_editor(sc: Scenario) -> None:
     k = sc.contract
     c1, c2, c3 = st.columns(3)
     kind = c1.selectbox(
-        "Contract type", CONTRACT_TYPES, CONTRACT_TYPES.index(k.type), format_func=TYPE_NAMES.get, key=f"ctype-{v}"
+        "Contract type",
+        CONTRACT_TYPES,
+        CONTRACT_TYPES.index(k.type),
+        format_func=CONTRACT_TYPE_NAMES.get,
+        key=f"ctype-{v}",
     )
     basis = c2.selectbox(
         "Outcomes counted",
@@ -52,7 +48,14 @@ def terms_editor(sc: Scenario) -> None:
     c4, c5, c6 = st.columns(3)
     capped = c4.toggle("Cap on total outcome payments", k.cap is not None, key=f"capped-{v}")
     cap = c5.number_input(
-        "Cap (£)", 0.0, 1e12, float(k.cap or 0.0), step=50_000.0, format="%.0f", key=f"cap-{v}", disabled=not capped
+        f"Cap ({currency_mark(sc.settings.currency)})",
+        0.0,
+        1e12,
+        float(k.cap or 0.0),
+        step=50_000.0,
+        format="%.0f",
+        key=f"cap-{v}",
+        disabled=not capped,
     )
     margin = c6.number_input(
         "Provider margin on delivery costs",
@@ -127,10 +130,11 @@ def rate_card_editor(sc: Scenario) -> None:
     )
     df = df.join(card[["payment_lag_years", "payment_cap"]])
     lag = sc.contract.payment_lag_years
+    cur = currency_mark(sc.settings.currency)
     cols = {
         "id": None,  # hidden: it ties each row to its outcome
         "label": cc.TextColumn("Outcome", disabled=True, width="medium"),
-        "price": cc.NumberColumn("Price (£)", help="What the contract pays for each outcome it counts", **MONEY),
+        "price": cc.NumberColumn(f"Price ({cur})", help="What the contract pays for each outcome it counts", **MONEY),
         "payment_lag_years": cc.NumberColumn(
             "Own lag (years)",
             step=1,
@@ -138,22 +142,23 @@ def rate_card_editor(sc: Scenario) -> None:
             help=f"Years after the intake year that this outcome is paid; blank: the contract's lag ({lag})",
         ),
         "payment_cap": cc.NumberColumn(
-            "Own cap (£)", help="The most ever paid for this outcome, in cash; blank: no cap of its own", **MONEY
+            f"Own cap ({cur})", help="The most ever paid for this outcome, in cash; blank: no cap of its own", **MONEY
         ),
         "paid": cc.NumberColumn(
-            "Paid per valued (£)",
+            f"Paid per valued ({cur})",
             disabled=True,
             format="localized",
             help=f"What the contract pays in all, real terms ({pb}), for each outcome the business case values: "
             "after attribution, displacement and optimism bias, which the contract's count does not apply",
         ),
         "worth": cc.NumberColumn(
-            "Worth to public (£)",
+            f"Worth to public ({cur})",
             disabled=True,
             format="localized",
             help=f"Fiscal savings to public bodies from one valued outcome over its duration, undiscounted, {pb}",
         ),
     }
+    # A lag or cap left blank shows blank (the contract's lag, no cap of its own: the headers' help says so).
     table_editor("rate-card", df, cols, lambda edited: ce.apply_rate_card_table(document(), edited), dynamic=False)
     notes = cases.paid_per_outcome_notes(ev)
     if notes:
@@ -163,7 +168,7 @@ def rate_card_editor(sc: Scenario) -> None:
         )
     with st.expander("What one extra outcome is worth to each organisation"):
         st.caption(f"Undiscounted fiscal value of one extra outcome over its duration, before optimism bias, {pb}.")
-        st.dataframe(views.rate_card(ev), hide_index=True, width="stretch")
+        st.dataframe(money_columns(views.rate_card(ev), sc.settings.currency), hide_index=True, width="stretch")
 
 
 def payers_editor(sc: Scenario) -> None:
@@ -196,30 +201,31 @@ def payment_summary() -> None:
         return
     pb = cases.price_base(ev)
     last = ev.scenario.settings.start_year + ev.scenario.settings.horizon_years - 1
+    cur = ev.scenario.settings.currency
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "Outcome payments (cash)",
-        money(c["outcome_payments_total"]),
+        money(c["outcome_payments_total"], cur),
         border=True,
         help="Undiscounted total paid in cash over every year a payment falls, after the horizon too",
     )
     m2.metric(
         f"Present value ({pb})",
-        money(c["pv_outcome_payments"]),
+        money(c["pv_outcome_payments"], cur),
         border=True,
         help="The payments in real terms, discounted as every other figure",
     )
     m3.metric(
         f"Paid after {last}, counted",
-        money(c["payments_beyond_horizon"]),
+        money(c["payments_beyond_horizon"], cur),
         border=True,
         help=f"Due after {last}, the last year appraised, for outcomes achieved within it: counted in every figure",
     )
     if c["payments_beyond_horizon"] > 0:
         st.info(
-            f"{money(c['payments_beyond_horizon'])} of outcome payments fall after {last}, the last year appraised. "
-            "They are owed for outcomes achieved within it, so every figure on this page counts them: the payments, "
-            "each party's position and the cash by budget below.",
+            f"{money(c['payments_beyond_horizon'], cur)} of outcome payments fall after {last}, the last year "
+            "appraised. They are owed for outcomes achieved within it, so every figure on this page counts them: "
+            "the payments, each party's position and the cash by budget below.",
             icon=":material/event_upcoming:",
         )
     capped = [o.label for o in ev.scenario.outcomes if c["outcome_caps_bind"].get(o.id)]
@@ -227,13 +233,13 @@ def payment_summary() -> None:
         st.warning("An outcome's own cap binds: " + "; ".join(capped) + ".")
     if c["cap"] is not None:
         if c["cap_binds"]:
-            st.warning(f"The cap of {money(c['cap'])} binds: outcomes beyond it are not paid for.")
+            st.warning(f"The cap of {money(c['cap'], cur)} binds: outcomes beyond it are not paid for.")
         else:
-            st.success(f"The cap of {money(c['cap'])} does not bind at central performance.")
+            st.success(f"The cap of {money(c['cap'], cur)} does not bind at central performance.")
     dead = views.deadweight_paid(ev)
     if c["payment_basis"] == "gross" and dead["share"] is not None:
         st.warning(
-            f"On a gross basis {money(dead['deadweight'])} of {money(dead['total'])} "
+            f"On a gross basis {money(dead['deadweight'], cur)} of {money(dead['total'], cur)} "
             f"({dead['share']:.0%}) pays for outcomes that would have happened anyway (before the cap)."
         )
     elif c["payment_basis"] == "above_baseline":
@@ -253,13 +259,8 @@ def cash_section() -> None:
 def parties_section() -> None:
     ev = evaluation()
     st.caption(f"Present values, real terms, {cases.price_base(ev)}.")
-    df = views.parties_table(ev)
-    df["Position (PV)"] = df["Position (PV)"].map(money)
-    df["Breaks even at performance m"] = [
-        "never (m from 0 to 3)" if m is None or pd.isna(m) else f"{m:.2f}" for m in df["Breaks even at performance m"]
-    ]
     st.dataframe(
-        df,
+        views.parties_table_text(ev),
         hide_index=True,
         width="stretch",
         column_config={
@@ -303,33 +304,10 @@ def risk_table() -> None:
         f"Outcome payments in cash; positions are present values in real terms, {cases.price_base(ev)}; "
         "the investor's return nominal (on cash) and real."
     )
-    df = views.risk_table(ev, real_irr=True)
-    df["Figure"] = df["Figure"].replace(
-        {
-            "Outcome payments (undiscounted)": "Outcome payments (cash, undiscounted)",
-            "Investor IRR": "Investor IRR (cash)",
-        }
-    )
-    st.table(_format_risk(df).set_index("Figure"))
-
-
-def _format_risk(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns[1:]:
-        out[col] = [
-            ("n/a" if pd.isna(v) else f"{v:.1%}")
-            if fig.startswith("Investor IRR")
-            else ("n/a" if pd.isna(v) else f"{v:.2f}x")
-            if fig == "Investor multiple"
-            else money(v)
-            for fig, v in zip(out["Figure"], out[col])
-        ]
-    return out
+    st.table(views.risk_table_text(ev).set_index("Figure"))
 
 
 def live_positions(m: float) -> None:
     ev = evaluation()
-    df = views.positions_at(ev, m)
-    df["Position (PV)"] = df["Position (PV)"].map(money)
     st.caption(f"Present values, real terms, {cases.price_base(ev)}.")
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(views.positions_at_text(ev, m), hide_index=True, width="stretch")

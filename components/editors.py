@@ -16,6 +16,7 @@ import streamlit as st
 from logic import Scenario
 from logic import editing as ed
 from logic.model import BENEFIT_TYPES, STRENGTHS
+from logic.presentation import currency_mark
 from logic.toc import PREVIOUS_STAGE
 
 from .auth import can_edit
@@ -53,6 +54,7 @@ def table_editor(
         hide_index=True,
         width="stretch",
         disabled=True if read_only else (disabled or False),
+        placeholder="",  # an empty cell reads empty (a cost line's grade, an outcome's own lag), never "None"
     )
     if read_only:
         return
@@ -65,6 +67,7 @@ def table_editor(
 
 def node_columns(sc: Scenario, stage: str) -> dict:
     grades = sorted(sc.settings.optimism_bias)
+    cur = currency_mark(sc.settings.currency)
     cols = {
         "id": cc.TextColumn("Id", help="Short unique name. Leave blank to make one from the label.", max_chars=200),
         "label": cc.TextColumn("Label", width="large", required=True),
@@ -73,7 +76,7 @@ def node_columns(sc: Scenario, stage: str) -> dict:
     if stage == "need":
         cols |= {
             "population": cc.NumberColumn("People per year", step=1.0, format="%.0f"),
-            "unit_cost": cc.NumberColumn("Cost per person per year (£)", **MONEY),
+            "unit_cost": cc.NumberColumn(f"Cost per person per year ({cur})", **MONEY),
             "growth_rate": cc.NumberColumn("Yearly growth", step=0.005, format="%.3f"),
             "agency": cc.SelectboxColumn("Who bears the cost", options=sc.agency_ids),
         }
@@ -95,7 +98,7 @@ def node_columns(sc: Scenario, stage: str) -> dict:
             "lag_years": cc.NumberColumn("Lag (years)", step=1, format="%d"),
             "duration_years": cc.NumberColumn("Lasts (years)", step=1, format="%d"),
             "drop_off": cc.NumberColumn("Drop-off per year", **FRACTION),
-            "price": cc.NumberColumn("Outcome price (£)", **MONEY),
+            "price": cc.NumberColumn(f"Outcome price ({cur})", **MONEY),
             "data_source": cc.TextColumn("Data source"),
         }
     return cols
@@ -127,6 +130,7 @@ def links_editor(sc: Scenario, stage: str) -> None:
 
 def costs_editor(sc: Scenario) -> None:
     payers = ed.cost_payers(sc)
+    cur = currency_mark(sc.settings.currency)
     # Pixel widths: the eight columns fit a 1280-pixel screen beside the sidebar, headers whole.
     cols = {
         "activity": cc.SelectboxColumn(
@@ -141,10 +145,12 @@ def costs_editor(sc: Scenario) -> None:
             help="provider = delivery cost (funded as the contract says)"
             + ("; investor = the bond's own costs, paid by the investor" if "investor" in payers else ""),
         ),
-        "setup": cc.NumberColumn("Set-up (£)", help="Once, in year 0", width=100, **MONEY),
-        "per_year": cc.NumberColumn("Per year (£)", help="Each year in which people are referred", width=105, **MONEY),
+        "setup": cc.NumberColumn(f"Set-up ({cur})", help="Once, in year 0", width=100, **MONEY),
+        "per_year": cc.NumberColumn(
+            f"Per year ({cur})", help="Each year in which people are referred", width=105, **MONEY
+        ),
         "per_participant": cc.NumberColumn(
-            "Per person (£)", help="Per person who takes part, in the year they are referred", width=115, **MONEY
+            f"Per person ({cur})", help="Per person who takes part, in the year they are referred", width=115, **MONEY
         ),
         "evidence_grade": cc.SelectboxColumn(
             "Grade",
@@ -188,7 +194,7 @@ def profile_editor(sc: Scenario) -> None:
     cols = {
         "t": cc.NumberColumn("Year index", disabled=True, format="%d"),
         "year": cc.TextColumn("Year", disabled=True),
-        "amount": cc.NumberColumn("Extra amount (£)", **MONEY),
+        "amount": cc.NumberColumn(f"Extra amount ({currency_mark(sc.settings.currency)})", **MONEY),
     }
     with right:
         table_editor(
@@ -211,7 +217,10 @@ def benefits_editor(sc: Scenario) -> None:
         "agency": cc.SelectboxColumn("Who benefits", options=sc.agency_ids, required=True, width=118),
         "type": cc.SelectboxColumn("Type", options=list(BENEFIT_TYPES), required=True, width=72),
         "value": cc.NumberColumn(
-            "Value a year (£)", help="Per additional outcome, per year the benefit lasts", width=122, **MONEY
+            f"Value a year ({currency_mark(s.currency)})",
+            help="Per additional outcome, per year the benefit lasts",
+            width=122,
+            **MONEY,
         ),
         "cashable": cc.NumberColumn(
             "Cashable", help="Fiscal lines: the share that can be taken out of a budget as cash", width=90, **FRACTION

@@ -10,6 +10,7 @@ import streamlit as st
 from logic import Scenario, ScenarioError, dump_scenario, load_scenario, snapshot_sha256
 from logic.assumptions_log import without_log
 from logic.compare import headline_changes, input_differences
+from logic.presentation import format_figure, m_value, missing, money, multiple, number, payback, rate, ratio
 from logic.store import Store, StoreError, database_url
 from logic.views import stored_versions_table
 
@@ -310,8 +311,41 @@ def compare_section() -> None:
             width="stretch",
         )
     st.markdown("**How the figures move**")
-    table = headline_changes(evaluation(sa).to_dict(), evaluation(sb).to_dict())
-    st.dataframe(table, hide_index=True, width="stretch")
+    names = {a.id: a.name for a in [*sa.agencies, *sb.agencies]} | {o.id: o.label for o in [*sa.outcomes, *sb.outcomes]}
+    table = headline_changes(evaluation(sa).to_dict(), evaluation(sb).to_dict(), names)
+    st.dataframe(changes_text(table, sb.settings.currency), hide_index=True, width="stretch")
+
+
+def changes_text(table: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The compare table as it is read: each figure written as its kind is (money, ratio, rate, count, year)."""
+
+    def write(key: str, value, change: bool = False) -> str:
+        if key.startswith("contract.switching_values.") and not change:
+            return m_value(value)  # none: the position never changes sign
+        if missing(value):
+            return "" if change else "n/a"
+        if key.startswith("additional_outcomes."):
+            return f"{value:+,.1f}" if change else number(value)
+        if key == "contract.investor.irr":
+            return f"{value * 100:+.1f} points" if change else rate(value)
+        if key == "contract.investor.multiple":
+            return f"{value:+.2f}x" if change else multiple(value)
+        if key.startswith("contract.switching_values."):
+            return f"{value:+.2f}"
+        if key.startswith("bcr"):
+            return f"{value:+.2f}" if change else ratio(value)
+        if key == "payback_year":
+            return f"{value:+.0f} year{'' if abs(value) == 1 else 's'}" if change else payback(int(value))
+        return money(value, currency, signed=True) if change else format_figure(key, value, currency=currency)
+
+    return pd.DataFrame(
+        {
+            "Figure": table["figure"],
+            "Before": [write(k, v) for k, v in zip(table["key"], table["before"])],
+            "After": [write(k, v) for k, v in zip(table["key"], table["after"])],
+            "Change": [write(k, v, change=True) for k, v in zip(table["key"], table["change"])],
+        }
+    )
 
 
 def _show(value) -> str:

@@ -9,7 +9,8 @@ import streamlit as st
 from logic import Scenario, charts, simulate, views
 from logic import editing as ed
 from logic.case_views import price_base
-from logic.engine import parameter_paths
+from logic.engine import UNIT_FIELDS, parameter_paths
+from logic.presentation import missing, money, pct
 from logic.uncertainty import default_range, key_inputs, tornado
 
 from .editors import table_editor
@@ -116,12 +117,15 @@ def results(sc: Scenario) -> None:
         "**Switching values**: the value of each input (the rest as planned) at which the case breaks even. "
         "Blank: it does not break even anywhere in the input's range."
     )
-    st.dataframe(
-        views.switching_inputs(ev),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            c: cc.NumberColumn(c, format="%.4g")
-            for c in ("Central", "NPV fiscal breaks even at", "Investor breaks even at")
-        },
-    )
+    st.dataframe(switching_table(ev), hide_index=True, width="stretch")
+
+
+def switching_table(ev):
+    """Switching values written as their input is: a rate as a percentage, an amount as money; blank for none."""
+    df = views.switching_inputs(ev)
+    cur = ev.scenario.settings.currency
+    shares = [path.rsplit(".", 1)[-1] in UNIT_FIELDS for path in key_inputs(ev.scenario)]  # the table's rows
+    out = df.copy()
+    for col in df.columns[1:]:
+        out[col] = ["" if missing(v) else pct(v) if share else money(v, cur) for share, v in zip(shares, df[col])]
+    return out

@@ -9,6 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from logic import DEFAULT_EXAMPLE, dump_scenario, evaluate, load_scenario
+from logic.presentation import money
+from logic.report_text import EXPLANATIONS
 from logic.store import Store
 from logic.toc import pathway
 
@@ -174,9 +176,12 @@ def test_compare_lists_the_changed_input_and_the_moved_figures(store_url):
     assert list(inputs["Where"]) == [f"nodes.{EXAMPLE.outcomes[0].id}.rate_with"]
     changed = EXAMPLE.model_copy(deep=True)
     changed.outcomes[0].rate_with = 0.6
-    npv = figures.set_index("key").loc["npv_fiscal"]
-    assert npv["before"] == pytest.approx(evaluate(EXAMPLE)["npv_fiscal"], rel=1e-12)
-    assert npv["after"] == pytest.approx(evaluate(changed)["npv_fiscal"], rel=1e-12)
+    # Written as the app writes money, in the scenario's currency, to the pound.
+    npv = figures.set_index("Figure").loc[EXPLANATIONS["npv_fiscal"][0]]
+    before, after = evaluate(EXAMPLE)["npv_fiscal"], evaluate(changed)["npv_fiscal"]
+    assert (npv["Before"], npv["After"]) == (money(before), money(after))
+    assert npv["Change"] == money(after - before, signed=True)
+    assert not figures.isin(["None", "nan", "NaN"]).any().any()
 
 
 def test_opening_a_bad_snapshot_says_why_and_keeps_the_scenario(store_url):
