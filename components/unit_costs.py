@@ -225,6 +225,7 @@ def _deflator_editor() -> None:
             key=key,
             num_rows="dynamic",
             hide_index=True,
+            placeholder="",  # a year with no status reads empty, not "None"
             column_config={
                 "financial_year": cc.TextColumn("Financial year", help="like 2013/14", required=True),
                 "index": cc.NumberColumn("Index", min_value=0.0, format="%.3f", required=True),
