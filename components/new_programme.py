@@ -67,7 +67,8 @@ def unsaved_guard() -> bool:
             key="pending-download",
             width="stretch",
         )
-        if go.button(f"Start {pending.name}", type="primary", key="pending-go", width="stretch"):
+        # Not "Start <its name>": a template's name is longer than a quarter of the page; the warning names it.
+        if go.button("Start without saving", type="primary", key="pending-go", width="stretch"):
             _start(pending)
         if cancel.button("Keep working on it", key="pending-cancel", width="stretch"):
             st.session_state.pop(PENDING, None)
