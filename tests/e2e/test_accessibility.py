@@ -144,3 +144,12 @@ def test_the_question_before_starting_over_has_whole_labels_and_no_serious_findi
     expect(example.get_by_role("button", name="Keep working on it")).to_be_visible()
     found = cut_labels(example, "the question") + serious_findings(example, "the question")
     assert not found, "\n".join(found)
+
+
+def test_presenter_mode_has_whole_labels_and_no_serious_findings_on_any_page(example):
+    """The room's screen: larger figures and headings, no editors."""
+    with app_rerun(example):
+        example.get_by_text("Presenter mode", exact=True).click()
+    expect(example.get_by_label("Programme name")).to_have_count(0)  # presenting: the editors are hidden
+    found = walk(example, lambda page, where: cut_labels(page, where) + serious_findings(page, where))
+    assert not found, "\n".join(found)
