@@ -124,9 +124,10 @@ def money_columns(df: pd.DataFrame, currency: str, skip: Iterable[str] = ()) -> 
             continue
         values = out[c]
         numbers = values.dtype.kind in "fi" or (
-            values.dtype == object and all(missing(v) or isinstance(v, (int, float)) for v in values)
+            values.dtype == object
+            and all(missing(v) or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
         )
-        if numbers and not values.dtype.kind == "b":
+        if numbers:
             out[c] = [money(v, currency) for v in values]
     return out
 

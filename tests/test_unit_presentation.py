@@ -98,10 +98,12 @@ def test_money_columns_writes_number_columns_and_leaves_the_rest():
     assert df["Position (PV)"].tolist() == [280_409.654, -1_000.4]  # the caller's frame is untouched
 
 
-def test_money_columns_leaves_true_false_columns_alone():
-    df = pd.DataFrame({"Amount": [1.0], "After the horizon": [True]})
+def test_money_columns_leaves_true_false_and_text_columns_alone():
+    df = pd.DataFrame({"Amount": [1.0, 2.0], "After the horizon": [True, False], "Mixed": [True, None]})
     out = p.money_columns(df, "GBP")
-    assert out["After the horizon"].tolist() == [True]
+    assert out["Amount"].tolist() == ["£1", "£2"]
+    assert out["After the horizon"].tolist() == [True, False]
+    assert out["Mixed"].tolist() == [True, None]
 
 
 # --- rates, shares, ratios, payback -----------------------------------------------------------
