@@ -9,9 +9,10 @@ figure (None, or NaN from a table) is written "n/a", never "None" or "nan".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the command line writes figures too, and should not wait for pandas to load
+    import pandas as pd
 
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 NOT_AVAILABLE = "n/a"
@@ -39,12 +40,16 @@ RISK_TAKER = {"payment_by_results": "the provider", "social_impact_bond": "the i
 
 
 def missing(x: Any) -> bool:
-    """No figure to write: None, or NaN (a table's empty cell)."""
+    """No figure to write: None, NaN, or pandas' NA or NaT (a table's empty cell)."""
     if x is None:
         return True
+    if isinstance(x, (str, bytes, bool)):
+        return False
     try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):  # a list or an array is not one missing value
+        return bool(x != x)  # NaN (and NaT) is the one value not equal to itself
+    except TypeError:  # pandas' NA: its comparisons are NA too, which is neither true nor false
+        return type(x).__name__ == "NAType"
+    except ValueError:  # a list or an array is not one missing value
         return False
 
 
