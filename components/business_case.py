@@ -11,6 +11,7 @@ from logic.report_text import ECONOMIC_CASE, FINANCIAL_CASE, WHAT_COUNTS
 
 from .kpi import wrapped_metrics
 from .state import evaluation
+from .tables import figures_table
 
 cc = st.column_config
 
@@ -100,12 +101,7 @@ def financial_section() -> None:
     spec = charts.cash_by_budget(df, cases.public_sector_cash(ev)).to_dict(validate=False)
     st.vega_lite_chart(spec, width="stretch")
     table = cases.cash_by_budget_table(ev)
-    st.dataframe(
-        money_frame(ev, table),
-        hide_index=True,
-        width="stretch",
-        column_config={"Budget": cc.TextColumn("Budget", width="medium", pinned=True)},
-    )
+    figures_table(money_frame(ev, table), Budget=cc.TextColumn("Budget", width="medium", pinned=True))
     st.caption(
         f"Each year and the total in cash; the position is the present value in real terms, {cases.price_base(ev)}."
     )
@@ -141,12 +137,7 @@ def who_pays_section() -> None:
     )
     df = views.who_pays_matrix(ev)
     # A medium name column keeps every money column on a 1280-pixel screen; the full name shows on hover.
-    st.dataframe(
-        money_frame(ev, df),
-        hide_index=True,
-        width="stretch",
-        column_config={"Organisation": cc.TextColumn("Organisation", width="medium")},
-    )
+    figures_table(money_frame(ev, df), Organisation=cc.TextColumn("Organisation", width="medium"))
 
 
 def yearly_section() -> None:
@@ -154,14 +145,10 @@ def yearly_section() -> None:
     with st.expander("Year by year"):
         st.caption(f"Undiscounted, real terms, {cases.price_base(ev)}.")
         df = views.yearly_table(ev)
-        st.dataframe(
+        figures_table(
             money_frame(ev, df, skip=("Year", "Participants", "Discount factor")),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Discount factor": cc.NumberColumn(format="%.4f"),
-                "Participants": cc.NumberColumn(format="%.1f"),
-            },
+            names=("Year",),
+            **{"Discount factor": cc.NumberColumn(format="%.4f"), "Participants": cc.NumberColumn(format="%.1f")},
         )
 
 
@@ -175,7 +162,7 @@ def do_nothing_section() -> None:
     st.vega_lite_chart(charts.do_nothing(df).to_dict(validate=False), width="stretch")
     summary = views.do_nothing_summary(ev)
     st.caption(f"Real terms, {cases.price_base(ev)}; the present value is discounted as every other figure.")
-    st.dataframe(money_frame(ev, summary), hide_index=True, width="stretch")
+    figures_table(money_frame(ev, summary), names=("Need", "Borne by"))
 
 
 def outcomes_section() -> None:

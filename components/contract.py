@@ -13,6 +13,7 @@ from logic.presentation import CONTRACT_TYPE_NAMES, currency_mark, money, money_
 
 from .editors import MONEY, table_editor
 from .state import document, evaluation, show_problems, try_apply, version
+from .tables import figures_table
 
 cc = st.column_config
 
@@ -168,7 +169,7 @@ def rate_card_editor(sc: Scenario) -> None:
         )
     with st.expander("What one extra outcome is worth to each organisation"):
         st.caption(f"Undiscounted fiscal value of one extra outcome over its duration, before optimism bias, {pb}.")
-        st.dataframe(money_columns(views.rate_card(ev), sc.settings.currency), hide_index=True, width="stretch")
+        figures_table(money_columns(views.rate_card(ev), sc.settings.currency), names=("Outcome",))
 
 
 def payers_editor(sc: Scenario) -> None:
@@ -259,11 +260,10 @@ def cash_section() -> None:
 def parties_section() -> None:
     ev = evaluation()
     st.caption(f"Present values, real terms, {cases.price_base(ev)}.")
-    st.dataframe(
+    figures_table(
         views.parties_table_text(ev),
-        hide_index=True,
-        width="stretch",
-        column_config={
+        names=("Party",),
+        **{
             "Breaks even at performance m": cc.TextColumn(
                 help="The performance at which the party's position changes sign (1 = as planned)"
             ),
@@ -310,4 +310,4 @@ def risk_table() -> None:
 def live_positions(m: float) -> None:
     ev = evaluation()
     st.caption(f"Present values, real terms, {cases.price_base(ev)}.")
-    st.dataframe(views.positions_at_text(ev, m), hide_index=True, width="stretch")
+    figures_table(views.positions_at_text(ev, m), names=("Party",))

@@ -17,6 +17,7 @@ from logic.views import stored_versions_table
 from .auth import can_edit, current_user, secrets_settings
 from .notice import remember_opening, show_notice
 from .state import evaluation, mark_saved, scenario, start_scenario
+from .tables import figures_table
 
 STORED = "stored"  # where the current scenario came from: {"scenario_id", "version", "locked"}
 UPLOADED = "uploaded-file"  # the last uploaded file opened, so a rerun does not open it again
@@ -313,7 +314,7 @@ def compare_section() -> None:
     st.markdown("**How the figures move**")
     names = {a.id: a.name for a in [*sa.agencies, *sb.agencies]} | {o.id: o.label for o in [*sa.outcomes, *sb.outcomes]}
     table = headline_changes(evaluation(sa).to_dict(), evaluation(sb).to_dict(), names)
-    st.dataframe(changes_text(table, sb.settings.currency), hide_index=True, width="stretch")
+    figures_table(changes_text(table, sb.settings.currency), names=("Figure",))
 
 
 def changes_text(table: pd.DataFrame, currency: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from logic.uncertainty import default_range, key_inputs, tornado
 
 from .editors import table_editor
 from .state import content_key, document, evaluation, try_apply, version
+from .tables import figures_table
 
 cc = st.column_config
 
@@ -101,7 +102,7 @@ def results(sc: Scenario) -> None:
     st.caption(
         f"Money figures are present values in real terms, {pb}; the investor's IRR is on its cash flows (nominal)."
     )
-    st.dataframe(views.simulation_summary(ev, sim), hide_index=True, width="stretch")
+    figures_table(views.simulation_summary(ev, sim), names=("Figure",))
     left, right = st.columns(2)
     left.altair_chart(charts.histogram(views.distribution(sim, "npv_fiscal"), f"NPV (fiscal), {pb}"), width="stretch")
     if "party:investor" in sim.samples:
@@ -117,7 +118,7 @@ def results(sc: Scenario) -> None:
         "**Switching values**: the value of each input (the rest as planned) at which the case breaks even. "
         "Blank: it does not break even anywhere in the input's range."
     )
-    st.dataframe(switching_table(ev), hide_index=True, width="stretch")
+    figures_table(switching_table(ev), Input=cc.TextColumn("Input", width="large"))
 
 
 def switching_table(ev):
