@@ -8,13 +8,20 @@ see STREAMLITS_OWN, each with why.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from components.navigation import KEEPING, STEPS
+from logic.auth import hash_password
 
-from .helpers import app_rerun, assert_page_is_healthy, go_to, open_app
+from .conftest import ROOT, VIEWPORT, _free_port, _healthy, _stop
+from .helpers import app_rerun, assert_page_is_healthy, go_to, open_app, watch_runs
 
 PAGES = [s.title for s in (*STEPS, *KEEPING)]
 SERIOUS = {"serious", "critical"}
@@ -153,3 +160,55 @@ def test_presenter_mode_has_whole_labels_and_no_serious_findings_on_any_page(exa
     expect(example.get_by_label("Programme name")).to_have_count(0)  # presenting: the editors are hidden
     found = walk(example, lambda page, where: cut_labels(page, where) + serious_findings(page, where))
     assert not found, "\n".join(found)
+
+
+PASSPHRASE = "a passphrase long enough"
+
+
+@pytest.fixture(scope="module")
+def signed_in_app(tmp_path_factory):
+    """The app with sign-in switched on (its own server: secrets are read when it starts)."""
+    folder = tmp_path_factory.mktemp("sign-in")
+    digest = hash_password(PASSPHRASE, n=2**14, r=8, p=1)  # the cheapest the settings accept: a quick test
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[auth]\nenabled = true\n[auth.users.alice]\npassword_hash = "{digest}"\nrole = "editor"\n')
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "TOC_DATABASE_URL"}
+    env["TOC_STORE_PATH"] = str(folder / "scenarios.sqlite")
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    command += ["--secrets.files", str(secrets)]
+    with (folder / "server.log").open("w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{(folder / 'server.log').read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        _stop(proc)
+
+
+def test_the_sign_in_form_and_the_signed_in_sidebar_are_whole_and_accessible(browser, signed_in_app):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    watch_runs(page)
+    try:
+        with app_rerun(page):
+            page.goto(signed_in_app)
+        expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+        found = cut_labels(page, "sign-in form") + serious_findings(page, "sign-in form")
+        page.get_by_role("textbox", name="Name").fill("alice")
+        page.get_by_role("textbox", name="Password").fill(PASSPHRASE)
+        with app_rerun(page):
+            page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("Signed in as")).to_be_visible()
+        expect(page.locator("h1").first).to_have_text("Programme")
+        settled(page)
+        found += cut_labels(page, "signed in") + serious_findings(page, "signed in")
+        assert not found, "\n".join(found)
+    finally:
+        context.close()
