@@ -104,10 +104,12 @@ def results(sc: Scenario) -> None:
     )
     figures_table(views.simulation_summary(ev, sim), names=("Figure",))
     left, right = st.columns(2)
-    left.altair_chart(charts.histogram(views.distribution(sim, "npv_fiscal"), f"NPV (fiscal), {pb}"), width="stretch")
+    cur = sc.settings.currency
+    npv = views.distribution(sim, "npv_fiscal", cur)
+    left.altair_chart(charts.histogram(npv, f"NPV (fiscal), {pb}"), width="stretch")
     if "party:investor" in sim.samples:
         right.altair_chart(
-            charts.histogram(views.distribution(sim, "party:investor"), f"Investor position (PV), {pb}"),
+            charts.histogram(views.distribution(sim, "party:investor", cur), f"Investor position (PV), {pb}"),
             width="stretch",
         )
     st.altair_chart(charts.loss_chances(views.loss_chances(ev, sim)), width="stretch")
