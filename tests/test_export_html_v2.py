@@ -9,7 +9,6 @@ import re
 
 import pytest
 import yaml
-from system_deps import require_binary
 from test_export_html import EVIL, Page, assert_no_active_content, assert_offline
 
 import logic
@@ -305,36 +304,3 @@ def test_hostile_codes_and_names_stay_text():
     assert "b" not in Page(html).tags
     cash = next(t for t in Page(html).tables if t[0][0] == "Year")
     assert EVIL in cash[0]  # DWP's column in the cash table
-
-
-# --- A4 ------------------------------------------------------------------------------------------------
-
-# A4 less the report's side margins (13 mm each), in CSS pixels: what a printed line can hold.
-A4_TEXT_WIDTH = round((210 - 26) / 25.4 * 96)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_nothing_runs_off_a_printed_a4_page(name, tmp_path):
-    executable = require_binary("chromium")
-    from playwright.sync_api import sync_playwright
-
-    path = tmp_path / "report.html"
-    path.write_text(report_html(load_scenario(EXAMPLES[name]), generated=WHEN), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": A4_TEXT_WIDTH, "height": 1000})
-        page.goto(path.as_uri())
-        page.emulate_media(media="print")
-        # The theory of change sits on a landscape page of its own, so it is measured apart.
-        overflow = page.evaluate(
-            """(w) => [...document.querySelectorAll('body *')]
-                .filter(el => !el.closest('section.wide'))
-                .map(el => [el.tagName, el.getBoundingClientRect().right, (el.textContent || '').slice(0, 40)])
-                .filter(([, right]) => right > w + 1)""",
-            A4_TEXT_WIDTH,
-        )
-        pdf = page.pdf(format="A4", prefer_css_page_size=True)
-        browser.close()
-    assert overflow == []
-    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 10
