@@ -84,30 +84,24 @@ def positions(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
     return {k: np.broadcast_to(v, (d.shape[0],)) for k, v in result.items()}
 
 
-def investor_flows(c: Compiled, f: Flows, real: bool = False) -> np.ndarray:
-    """The investor's undiscounted yearly flow (B, X): payments in, funding out; cash unless real."""
-    years = f.payments.shape[1]
-    funded = pad_years(funding(c, f)[INVESTOR], years)
-    if real:
-        return f.payments_real - funded
-    return f.payments - funded * f.cash_index
-
-
 def investor_metrics(c: Compiled, f: Flows) -> dict[str, np.ndarray]:
     """peak_capital, irr (nominal), irr_real, multiple over the batch (nan where undefined or not a bond)."""
     B = f.payments.shape[0]
     if c.contract_type != "social_impact_bond":
         nan = np.full(B, np.nan)
         return {"peak_capital": nan, "irr": nan, "irr_real": nan, "multiple": nan}
-    flows = investor_flows(c, f)
+    # Funding once (it is the Monte Carlo's hot path): cash flows from it, real flows only if they differ.
+    funded_real = pad_years(funding(c, f)[INVESTOR], f.payments.shape[1])
+    funded_cash = funded_real * f.cash_index
+    flows = f.payments - funded_cash
     peak = np.maximum(0.0, -np.cumsum(flows, axis=1).min(axis=1))
     paid = f.payments.sum(axis=1)
-    funded = (pad_years(funding(c, f)[INVESTOR], flows.shape[1]) * f.cash_index).sum(axis=1)
+    funded = funded_cash.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         multiple = np.where(funded > 0, paid / np.where(funded > 0, funded, 1.0), np.nan)
     nominal = irr(flows)
     # With no inflation the real flows are the cash flows: one IRR does for both.
-    real = nominal if c.inflation == 0 else irr(investor_flows(c, f, real=True))
+    real = nominal if c.inflation == 0 else irr(f.payments_real - funded_real)
     return {"peak_capital": peak, "irr": nominal, "irr_real": real, "multiple": multiple}
 
 

@@ -85,14 +85,15 @@ def evaluate(sc: Scenario, cut_at_horizon: bool = False) -> Evaluation:
     }
     figures["by_year"] = finance.by_year(f, c.start_year)
     figures["do_nothing"] = finance.do_nothing(sc, f.discount[0])
-    figures["contract"] = contract_figures(c, f)
-    figures["financial"] = financial.financial_case(c, f, [a.kind for a in sc.agencies])
+    pos = contract.positions(c, f)
+    figures["contract"] = contract_figures(c, f, pos)
+    figures["financial"] = financial.financial_case(c, f, pos=pos)
     return Evaluation(scenario=sc, compiled=c, flows=f, figures=figures)
 
 
-def contract_figures(c: Compiled, f: Flows) -> dict[str, Any]:
+def contract_figures(c: Compiled, f: Flows, pos: dict | None = None) -> dict[str, Any]:
     """Outcome payments are cash (rate cards are cash sums); positions and PVs are real."""
-    pos = contract.positions(c, f)
+    pos = contract.positions(c, f) if pos is None else pos
     inv = contract.investor_metrics(c, f)
     years = financial.contract_years(f)
     return {

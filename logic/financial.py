@@ -19,7 +19,9 @@ from .finance import pv
 
 def contract_years(f: Flows, row: int = 0) -> int:
     """Years 0 .. the last with an outcome payment above 0, never fewer than the horizon."""
-    paid = np.flatnonzero(f.payments[row] > 0)
+    cash = f.payments[row]
+    # A cap's arithmetic can leave rounding (1e-16 of a pound) in a later year: that is no payment.
+    paid = np.flatnonzero(cash > 1e-9 * max(1.0, float(np.abs(cash).max(initial=0.0))))
     horizon = f.discount.shape[1]
     return max(horizon, int(paid[-1]) + 1 if paid.size else 0)
 
@@ -48,10 +50,7 @@ def premium_over_fee_for_service(c: Compiled, f: Flows) -> np.ndarray:
         return np.full(B, np.nan)
     d = f.discount_x
     funds = funding(c, f)
-    fee = sum(
-        (pv(funds[a], d[:, : funds[a].shape[-1]]) for a, s in zip(c.agency_ids, c.payer_share) if a in funds),
-        start=np.zeros(B),
-    )
+    fee = sum((pv(funds[a], d[:, : funds[a].shape[-1]]) for a in c.agency_ids if a in funds), start=np.zeros(B))
     delivery = pv(f.delivery_costs * (1.0 + c.margin), f.discount)
     return pv(f.payments_real, d) + fee - delivery
 
@@ -71,12 +70,18 @@ def paid_per_valued_outcome(c: Compiled, f: Flows, row: int = 0) -> dict[str, fl
     return result
 
 
-def financial_case(c: Compiled, f: Flows, kinds: list[str], row: int = 0) -> dict:
-    """The `financial` output of evaluate, for one batch row."""
+def financial_case(
+    c: Compiled,
+    f: Flows,
+    kinds: list[str] | None = None,
+    row: int = 0,
+    pos: dict[str, np.ndarray] | None = None,
+) -> dict:
+    """The `financial` output of evaluate, for one batch row (`pos`: the positions, if already worked out)."""
     years = contract_years(f, row)
     cash = agency_cash(c, f)[row, :, :years]
-    public = [i for i, k in enumerate(kinds) if k == "public"]
-    pos = positions(c, f)
+    public = [i for i, k in enumerate(c.agency_kinds if kinds is None else kinds) if k == "public"]
+    pos = positions(c, f) if pos is None else pos
     public_cash = cash[public].sum(axis=0) if public else np.zeros(years)
     return {
         "years": [c.start_year + t for t in range(years)],

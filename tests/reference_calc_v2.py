@@ -332,8 +332,10 @@ def _payments_v2(p: dict, m: float = 1.0) -> dict:
     # non-zero payment keeps them in the figures rather than dropping them.
     cash = [sum(paid[oid][y] for oid in paid) for y in range(n)]
     last = H - 1
+    # READING: what the cap's arithmetic leaves as rounding (1e-16 of a pound) is no payment.
+    residue = 1e-9 * max([1.0] + [abs(x) for x in cash])
     for y in range(n):
-        if cash[y] != 0.0:
+        if abs(cash[y]) > residue:
             last = max(last, y)
     n_years = last + 1
     by_outcome = {oid: (v + [0.0] * n_years)[:n_years] for oid, v in paid.items()}
