@@ -115,6 +115,7 @@ def test_worked_example_2():
     assert k["payments_beyond_horizon"] == approx(1_331)
     assert k["outcome_payments_total"] == approx(1_331)
     assert k["pv_outcome_payments"] == approx(1_000)
+    assert k["outcome_payments_total_real"] == approx(1_331 / 1.1**3)
     assert k["payments_by_year"] == [0, 0, approx(1_331)]
     inv = k["investor"]
     # The investor funds 1,000 x 1.1 = 1,100 real, x 1.1 = 1,210 cash in year 0.
@@ -128,6 +129,7 @@ def test_worked_example_2():
     # a: 2,000 real savings x 1.1 in year 0; pays 1,331 in year 2.
     assert r["financial"]["by_year"]["a"] == [approx(2_200), 0, approx(-1_331)]
     assert r["financial"]["years"] == [2026, 2027, 2028]
+    assert r["financial"]["cash_index"] == [approx(1.1), approx(1.21), approx(1.331)]
     assert r["financial"]["public_sector_position"] == approx(1_000)
     assert r["financial"]["public_sector_total_cash"] == approx(2_200 - 1_331)
 
