@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from logic.views import key_figures
+from logic.key_figures import key_figures
 
 from .notice import show_notice
 from .presenter import presenting

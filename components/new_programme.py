@@ -6,9 +6,9 @@ import streamlit as st
 
 from logic import dump_scenario
 from logic.export.toc_svg import toc_svg
+from logic.key_figures import key_figures
 from logic.model import Scenario
 from logic.templates import Template, blank_scenario, templates
-from logic.views import key_figures
 
 from .auth import can_edit
 from .state import evaluation, has_unsaved_changes, scenario, start_scenario

@@ -15,6 +15,7 @@ import streamlit as st
 from logic import Scenario
 from logic import unit_costs as uc
 from logic.model import BENEFIT_TYPES
+from logic.presentation import pence
 
 from .state import document, show_problems, try_apply
 
@@ -118,14 +119,14 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
     unit = row["unit"].casefold()
     st.markdown("**1. To this scenario's prices** (GDP deflator)")
     d1, d2, d3 = st.columns(3)
-    d1.metric(f"Value in {up.from_year} prices", f"£{up.value:,.2f}", help=f"{row['unit']}, as published")
+    d1.metric(f"Value in {up.from_year} prices", pence(up.value), help=f"{row['unit']}, as published")
     d2.metric(
         f"Deflator {up.from_year} -> {up.to_year}",
         f"x {up.factor:.4f}",
         help=f"index {up.to_year} / index {up.from_year}, from {source}. "
         "Scenario prices are those of its price base (the Programme page).",
     )
-    d3.metric(f"Value in {up.to_year} prices", f"£{up.uprated:,.2f}", help=unit)
+    d3.metric(f"Value in {up.to_year} prices", pence(up.uprated), help=unit)
     if up.projected:
         st.caption(
             "A deflator used here is an OBR forecast, not outturn: refresh the table when HM Treasury publishes."
@@ -150,7 +151,7 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
         st.caption(f"Suggested {conv.factor:g}: {conv.explanation}")
     value = round(up.uprated * times, 2)
     st.markdown(
-        f"£{up.uprated:,.2f} {unit} x {times:g} = **£{value:,.2f} per outcome per year** in {up.to_year} prices"
+        f"{pence(up.uprated)} {unit} x {times:g} = **{pence(value)} per outcome per year** in {up.to_year} prices"
     )
 
     st.markdown("**3. Where it goes**")
@@ -207,7 +208,8 @@ def _chosen(sc: Scenario, row: pd.Series) -> None:
             note = uc.provenance(row, data, to_year, per_year=times, deflator_source=source)
             return uc.add_benefit(document(), outcome_id, line, note)
 
-        st.session_state[ADDED] = f"Added £{value:,.2f} a year ({code}) to {labels[outcome_id]} for {names[agency_id]}."
+        added = f"Added {pence(value)} a year ({code})"
+        st.session_state[ADDED] = f"{added} to {labels[outcome_id]} for {names[agency_id]}."
         if not try_apply(AREA, build):
             st.session_state.pop(ADDED, None)
 

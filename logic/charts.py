@@ -95,7 +95,7 @@ def cumulative_net(df: pd.DataFrame) -> alt.Chart:
             title="",
             scale=alt.Scale(
                 domain=["Cumulative costs", "Cumulative fiscal savings", "Net position"],
-                range=["#c0582c", "#2f8a3e", "#1f5a96"],
+                range=["#c0582c", "#1f5a96", "#222222"],
             ),
             legend=alt.Legend(orient="bottom", columns=2, labelLimit=420),
         ),
@@ -264,13 +264,14 @@ def tornado(df: pd.DataFrame, title: str) -> alt.LayerChart:
             ),
             x=alt.X("value:Q", axis=_money_axis(title, df), stack=None),
             x2="central:Q",
-            # One colour per end (low, high); the input's value at that end is in the tooltip.
+            # One colour per end (low, high); the input's value at that end is in the tooltip. Orange and blue,
+            # not red and green: about one man in twelve cannot tell those apart.
             color=alt.Color(
                 "side:N" if "side" in df.columns else "end:N",
                 title="Input at its",
-                scale=alt.Scale(domain=["Low", "High"], range=["#c0582c", "#2f8a3e"])
+                scale=alt.Scale(domain=["Low", "High"], range=["#c0582c", "#1f5a96"])
                 if "side" in df.columns
-                else alt.Scale(range=["#c0582c", "#2f8a3e"]),
+                else alt.Scale(range=["#c0582c", "#1f5a96"]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[

@@ -91,6 +91,11 @@ def amount(x: float, currency: str = "GBP") -> str:
     return _with_currency("-" if x < 0 else "", body, currency)
 
 
+def pence(x: float, currency: str = "GBP") -> str:
+    """An amount always to the penny (cent), as a unit cost is published: £63.50, £1,234.00."""
+    return _with_currency("-" if x < 0 else "", f"{abs(x):,.2f}", currency)
+
+
 def compact_money(x: float | None, currency: str = "GBP") -> str:
     """£1.23m, £450k, €1.05bn: for key-figure tiles, where a full figure would not fit."""
     value = _value(x)

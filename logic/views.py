@@ -30,8 +30,9 @@ from .contract_views import (
 )
 from .evaluation import Evaluation
 from .frames import agency_names, priced
-from .presentation import compact_money, format_figure, nothing_yet, payback_of, ratio
-from .report_text import EXPLANATIONS, FINANCIAL_CASE
+from .key_figures import key_figures
+from .presentation import format_figure, payback_of
+from .report_text import EXPLANATIONS
 from .uncertainty_views import (
     describe_path,
     distribution,
@@ -78,52 +79,6 @@ __all__ = [
     "who_pays_matrix",
     "yearly_table",
 ]
-
-
-def key_figures(ev: Evaluation) -> list[dict]:
-    """The tiles of the key-figure strip: the case for the public purse, and beside it what the contract leaves it."""
-    r = ev.figures
-    cur = ev.scenario.settings.currency
-    start = ev.scenario.settings.start_year
-    pb = r["price_base"]
-    return [
-        {
-            "key": "npv_fiscal",
-            "label": "NPV (fiscal)",
-            "value": compact_money(r["npv_fiscal"], cur),
-            "help": f"{EXPLANATIONS['npv_fiscal'][1]} Real terms, {pb}.",
-        },
-        {
-            "key": "public_sector_position",
-            "label": "Public sector under contract",
-            "value": compact_money(r["financial"]["public_sector_position"], cur),
-            "help": f"{FINANCIAL_CASE['public_sector_position'][1]} Real terms, {pb}.",
-        },
-        {
-            "key": "bcr_fiscal",
-            "label": "Benefit-cost ratio",
-            "value": ratio(r["bcr_fiscal"]),
-            "help": EXPLANATIONS["bcr_fiscal"][1],
-        },
-        {
-            "key": "payback_year",
-            "label": "Pays back in",
-            "value": _payback_tile(r, start),
-            "help": EXPLANATIONS["payback_year"][1],
-        },
-        {
-            "key": "pv_costs",
-            "label": "PV of costs",
-            "value": compact_money(r["pv_costs"], cur),
-            "help": f"{EXPLANATIONS['pv_costs'][1]} Real terms, {pb}.",
-        },
-    ]
-
-
-def _payback_tile(r: dict, start: int) -> str:
-    if nothing_yet(r):
-        return "Not yet"
-    return "Not in horizon" if r["payback_year"] is None else str(start + r["payback_year"])
 
 
 def headline_table(ev: Evaluation) -> pd.DataFrame:

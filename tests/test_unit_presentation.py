@@ -52,6 +52,10 @@ def test_writing_figures_does_not_load_pandas():
 
     code = "import sys, logic.report_text; assert 'pandas' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+    # The key-figure strip is the first thing a cold start draws: its tiles must not wait for pandas either.
+    code = "import sys, components.kpi, components.step; assert 'pandas' not in sys.modules, 'pandas loaded'"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
 
 
 def test_money_signed_marks_gains():
@@ -83,6 +87,12 @@ def test_amount_keeps_pence_only_where_there_are_any():
     assert p.amount(12_345.6, "GBP") == "£12,345.60"
     assert p.amount(-0.5, "USD") == "-$0.50"
     assert p.amount(2.5, "CHF") == "2.50 CHF"
+
+
+def test_pence_always_writes_two_places_as_a_unit_cost_is_published():
+    assert p.pence(63.5) == "£63.50"
+    assert p.pence(1234) == "£1,234.00"
+    assert p.pence(-0.5, "EUR") == "-€0.50"
 
 
 def test_currency_marks_and_axis_labels():
