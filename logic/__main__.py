@@ -1,4 +1,4 @@
-"""The command line: `python -m logic validate|evaluate|simulate|export FILE`, `new OUT`, `templates`."""
+"""The command line: `python -m logic validate|evaluate|simulate|export|place FILE`, `new OUT`, `templates`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from .report_text import headline_table, simulation_table
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m logic", description="Theory of change to business case.")
     sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check a snapshot; exit 0 and 'ok', or exit 2 and one line per problem")
+    v = sub.add_parser(
+        "validate", help="check a snapshot or a place file; exit 0 and 'ok', or exit 2 and one line per problem"
+    )
     v.add_argument("file")
     e = sub.add_parser("evaluate", help="the headline figures")
     e.add_argument("file")
@@ -32,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("file", metavar="OUT")
     n.add_argument("--template", metavar="NAME", help="start from this template (see `templates`)")
     sub.add_parser("templates", help="the templates, one line each")
+    p = sub.add_parser("place", help="a place's programmes and pooled fund (a toc-place/1 file)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="one JSON object, money unrounded")
     args = parser.parse_args(argv)
     if args.command == "export" and not (args.xlsx or args.html):
         print("export needs --xlsx OUT, --html OUT or both")
@@ -40,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         return _templates()
     if args.command == "new":
         return _new(args)
+    if args.command == "place" or (args.command == "validate" and _is_place(args.file)):
+        return _place(args)
 
     try:
         sc = load_scenario(_path(args.file))
@@ -92,6 +99,49 @@ def _export(sc, args) -> int:
         print(f"could not write {exc.filename}: {exc.strerror}")
         return 2
     return 0
+
+
+def _is_place(name: str) -> bool:
+    from .place_loading import is_place_document
+    from .snapshots import read_document
+
+    try:
+        return is_place_document(read_document(_path(name)))
+    except ScenarioError:
+        return False  # the scenario route reports the problem
+
+
+def _place(args) -> int:
+    from .place import PlaceError, evaluate_place, load_place
+    from .place_text import place_table
+
+    try:
+        result = evaluate_place(load_place(_path(args.file), resolver=_store_resolver)).to_dict()
+    except PlaceError as exc:
+        for line in exc.lines():
+            print(line)
+        return 2
+    if args.command == "validate":
+        print("ok")
+        for line in result["warnings"]:
+            print(f"warning: {line}", file=sys.stderr)
+        return 0
+    if args.json:
+        json.dump(result, sys.stdout, indent=2, allow_nan=False)
+        print()
+    else:
+        print(place_table(result))
+    return 0
+
+
+def _store_resolver(name: str, version: int | None):
+    """A saved programme, from the store the app uses (TOC_STORE_PATH or TOC_DATABASE_URL)."""
+    from .store import Store, StoreError
+
+    try:
+        return Store().load(name, version)
+    except StoreError as exc:
+        raise LookupError(str(exc)) from None
 
 
 def _templates() -> int:

@@ -70,15 +70,16 @@ _TYPE_WORDS = {
 }
 
 
-def pydantic_problems(errors: list[ErrorDetails], doc: dict) -> list[Problem]:
+def pydantic_problems(errors: list[ErrorDetails], doc: dict, root: Any = None) -> list[Problem]:
+    """One line per problem; `root` is the model the document was checked against (a Scenario unless said)."""
     problems: list[Problem] = []
     for err in errors:
-        problems.append(_problem(err, doc))
+        problems.append(_problem(err, doc, root or Scenario))
     # A union (e.g. `float | None`) reports once per member; keep one line each.
     return list(dict.fromkeys(problems))
 
 
-def _problem(err: ErrorDetails, doc: dict) -> Problem:
+def _problem(err: ErrorDetails, doc: dict, root: Any) -> Problem:
     loc = tuple(err["loc"])
     t = err["type"]
     if t == "invalid_key" and loc:  # a key that is not text; pydantic's loc has lost what it was
@@ -87,10 +88,10 @@ def _problem(err: ErrorDetails, doc: dict) -> Problem:
             return Problem(where, f"unknown key {short(key)} (YAML reads yes, no, on and off as true or false)")
         if key is None:
             return Problem(where, "a key is empty (unknown keys are not allowed)")
-        return Problem(where, _unknown_key(key, loc[:-1]))
+        return Problem(where, _unknown_key(key, loc[:-1], root))
     if t == "extra_forbidden" and loc:
         where = _where(loc[:-1], doc)
-        return Problem(where, _unknown_key(loc[-1], loc[:-1]))
+        return Problem(where, _unknown_key(loc[-1], loc[:-1], root))
     if len(loc) >= 2 and loc[-1] == "[key]":
         # a key of a mapping (e.g. an optimism_bias grade) has the wrong type
         where = _where(loc[:-2], doc)
@@ -131,10 +132,10 @@ def _where(loc: tuple, doc: Any) -> str:
     return text
 
 
-def _unknown_key(key: Any, parent: tuple) -> str:
+def _unknown_key(key: Any, parent: tuple, root: Any) -> str:
     name = str(key)
     text = f"unknown key '{clip(name)}' (check the spelling; unknown keys are not allowed)"
-    allowed = _fields_at(parent)
+    allowed = _fields_at(parent, root)
     if allowed:
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         if close:
@@ -142,9 +143,9 @@ def _unknown_key(key: Any, parent: tuple) -> str:
     return text
 
 
-def _fields_at(loc: tuple) -> list[str]:
+def _fields_at(loc: tuple, root: Any) -> list[str]:
     """The keys allowed at a location, found by walking the schema."""
-    model: Any = Scenario
+    model: Any = root
     for key in loc:
         if isinstance(key, int):
             continue

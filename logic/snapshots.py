@@ -42,7 +42,9 @@ __all__ = [
     "MAX_VALUES",
     "ScenarioError",
     "dump_scenario",
+    "is_path",
     "load_scenario",
+    "read_document",
     "parse_scenario",
     "read_yaml",
     "scenario_to_dict",
@@ -99,7 +101,18 @@ def load_scenario(source: str | bytes | Path) -> Scenario:
     A string is a path when it is one line and names a .yaml/.yml file or an
     existing file; otherwise it is YAML text.
     """
-    if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
+    return parse_scenario(read_document(source))
+
+
+def is_path(source: str | bytes | Path) -> bool:
+    """Whether load_scenario (or load_place) reads `source` as a file name rather than as YAML text."""
+    return isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source))
+
+
+def read_document(source: str | bytes | Path) -> Any:
+    """The parsed YAML of a path, text or bytes, within the size limits, or ScenarioError."""
+    if is_path(source):
+        assert not isinstance(source, bytes)
         path = Path(source)
         try:
             size = path.stat().st_size
@@ -114,7 +127,8 @@ def load_scenario(source: str | bytes | Path) -> Scenario:
         if size > MAX_BYTES or len(data) > MAX_BYTES:
             raise ScenarioError([Problem(str(path), too_big(size if size > MAX_BYTES else None))])
         source = data
-    return parse_scenario(read_yaml(source))
+    assert not isinstance(source, Path)
+    return read_yaml(source)
 
 
 def _looks_like_path(text: str) -> bool:

@@ -67,6 +67,30 @@ versions_table = Table(
     CheckConstraint("version >= 1", name="toc_versions_positive"),
 )
 
+# Places (several programmes and a pooled fund) are versioned as scenarios are; their programmes are named
+# by saved scenario id and version, so a place's version always reopens with the same programmes.
+places_table = Table(
+    "toc_places",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+place_versions_table = Table(
+    "toc_place_versions",
+    metadata,
+    Column("place_id", String(64), ForeignKey("toc_places.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("author", String(MAX_AUTHOR), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("snapshot", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    PrimaryKeyConstraint("place_id", "version", name="toc_place_versions_pk"),
+    CheckConstraint("version >= 1", name="toc_place_versions_positive"),
+)
+
 _CONTENT_COLUMNS = "scenario_id, version, author, message, created_at, based_on, snapshot, sha256"
 CHANGED = "a saved version cannot be changed; save a new version instead"
 DELETE_LOCKED = "a signed-off (locked) version cannot be deleted"
