@@ -95,6 +95,10 @@ class ProgrammeEntry(_Model):
         return f"saved scenario '{self.saved}'" + (f" version {self.version}" if self.version else "")
 
 
+def _all_items() -> list[PaysFor]:
+    return ["own_costs", "funding", "outcome_payments"]
+
+
 class Contribution(_Model):
     agency: Ident
     by_year: Annotated[list[Balance], Field(max_length=200)] = Field(default_factory=list)
@@ -104,7 +108,7 @@ class Fund(_Model):
     members: Annotated[list[Ident], Field(max_length=200)] = Field(default_factory=list)
     opening_balance: Balance = 0.0
     contributions: Annotated[list[Contribution], Field(max_length=200)] = Field(default_factory=list)
-    pays_for: list[PaysFor] = Field(default_factory=lambda: ["own_costs", "funding", "outcome_payments"])
+    pays_for: list[PaysFor] = Field(default_factory=_all_items)
     savings_returned: Share = 0.0
     savings_lag_years: Annotated[int, Field(strict=True, ge=0, le=5)] = 1
     bridge_rate: FundRate = 0.0
