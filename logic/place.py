@@ -11,6 +11,7 @@ and benefits, discounted with the place's own factors, give the combined economi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from .place_loading import LoadedPlace, PlaceError, load_place, parse_place, res
 from .place_model import FORMAT_PLACE, Place
 
 __all__ = [
+    "EXAMPLE_PLACE",
     "FORMAT_PLACE",
     "LoadedPlace",
     "Place",
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 CASH_ITEMS = ("own_costs", "funding", "outcome_payments")
+EXAMPLE_PLACE = Path(__file__).parent / "examples" / "places" / "anytown.yaml"
 
 
 @dataclass
