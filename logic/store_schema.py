@@ -115,4 +115,22 @@ for _statement in (
 ):
     event.listen(versions_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
+# A saved place version is never rewritten either.
+event.listen(
+    place_versions_table,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER toc_place_versions_immutable BEFORE UPDATE ON toc_place_versions "
+        f"BEGIN SELECT RAISE(ABORT, '{CHANGED}'); END"
+    ).execute_if(dialect="sqlite"),
+)
+for _statement in (
+    "CREATE OR REPLACE FUNCTION toc_refuse_version_change() RETURNS trigger LANGUAGE plpgsql AS $body$ "
+    f"BEGIN IF TG_OP = 'DELETE' THEN RAISE EXCEPTION '{DELETE_LOCKED}'; END IF; "
+    f"RAISE EXCEPTION '{CHANGED}'; END $body$",
+    "CREATE TRIGGER toc_place_versions_immutable BEFORE UPDATE ON toc_place_versions "
+    "FOR EACH ROW EXECUTE FUNCTION toc_refuse_version_change()",
+):
+    event.listen(place_versions_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
 PG_CREATE_LOCK = 0x70C5_7011  # advisory lock key: one process creates the tables, the others wait
