@@ -6,7 +6,7 @@
 Targets (issue "Uncertainty"): 10,000 Monte Carlo draws with investor IRR <= 300 ms and >= 20x
 faster than the deterministic engine once per draw; evaluate on the bundled example <= 10 ms and on
 a 200-outcome, 30-year scenario <= 150 ms; the Business case page's rerun after one edit under
-AppTest, median <= 150 ms. The full run also times cold starts in Chromium (benchmarks/cold_start.py,
+AppTest, median <= 150 ms; a place of 20 programmes <= 150 ms (issue "A place"). The full run also times cold starts in Chromium (benchmarks/cold_start.py,
 issue "A newcomer's first hour": the first key figure <= 2.5 s after the server starts).
 """
 
@@ -85,6 +85,26 @@ def evaluation(repeats: int) -> None:
     report("evaluate, generated 200 outcomes x 30 years", timed(lambda: evaluate(big), repeats), 150)
 
 
+def place_evaluation(repeats: int) -> None:
+    """A place of 20 programmes of the bundled example's size (issue "A place": <= 150 ms)."""
+    from logic.place import EXAMPLE_PLACE, evaluate_place, load_place, resolve_place
+
+    example = load_place(EXAMPLE_PLACE)
+    entries = [
+        example.place.programmes[i % 2].model_copy(update={"start_year": 2026 + i // 2, "scale": 0.5 + 0.05 * i})
+        for i in range(20)
+    ]
+    place = example.place.model_copy(update={"programmes": entries})
+    base = EXAMPLE_PLACE.parent
+    loaded = resolve_place(place, base_dir=base)
+    evaluate_place(loaded)
+    report("evaluate a place of 20 programmes (read)", timed(lambda: evaluate_place(loaded), repeats), 150)
+    report(
+        "read and evaluate a place of 20 programmes",
+        timed(lambda: evaluate_place(resolve_place(place, base_dir=base)), repeats),
+    )
+
+
 def page_rerun(repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
@@ -111,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Benchmarks ({'quick' if args.quick else 'full'} run), Python {sys.version.split()[0]}")
     monte_carlo(repeats, loop_draws=200 if args.quick else 1000)
     evaluation(repeats)
+    place_evaluation(repeats)
     page_rerun(repeats if args.quick else 21)
     if not args.quick:  # a browser and five servers: too slow for the smoke run
         from benchmarks import cold_start
