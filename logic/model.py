@@ -13,9 +13,9 @@ only way a Scenario should be made from outside data.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 FORMAT_V1 = "toc-business-case/1"
 FORMAT_V2 = "toc-business-case/2"
@@ -209,19 +209,78 @@ class Contract(_Model):
     fixed_share: Fraction = 0.0
 
 
-class UncertainParameter(_Model):
-    path: Ident
-    dist: Literal["triangular", "uniform", "normal", "pert"]
+Dist = Literal["triangular", "uniform", "normal", "pert"]
+DISTS: tuple[str, ...] = ("triangular", "uniform", "normal", "pert")
+
+
+def _rho(x: float) -> float:
+    if not -1.0 <= x <= 1.0:
+        raise ValueError(f"must be between -1 and 1, got {_fmt(x)}")
+    return x
+
+
+class MixtureComponent(_Model):
+    """One opinion in a linear pool: a distribution as a parameter has, and its weight."""
+
+    dist: Dist
     low: _Finite
     high: _Finite
     mode: _Finite | None = None
     sd: _Finite | None = None
+    weight: Fraction
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+class UncertainParameter(_Model):
+    """An input drawn in the Monte Carlo.
+
+    `dist: mixture` is a linear opinion pool of `components` (weights sum to 1;
+    checked in logic.uncertainty.parameter_problems). A mixture's low and high
+    may be left out: they are then its components' lowest low and highest high
+    (the range the tornado uses); mode and sd are not used by a mixture.
+    """
+
+    path: Ident
+    dist: Literal["triangular", "uniform", "normal", "pert", "mixture"]
+    low: _Finite
+    high: _Finite
+    mode: _Finite | None = None
+    sd: _Finite | None = None
+    components: Annotated[list[MixtureComponent], Field(min_length=1, max_length=1000)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mixture_range(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("dist") != "mixture" or not isinstance(data.get("components"), list):
+            return data
+        parts = [c if isinstance(c, dict) else getattr(c, "__dict__", {}) for c in data["components"]]
+        lows: list[float] = [c["low"] for c in parts if _number(c.get("low"))]
+        highs: list[float] = [c["high"] for c in parts if _number(c.get("high"))]
+        data = dict(data)
+        if "low" not in data and lows:
+            data["low"] = min(lows)
+        if "high" not in data and highs:
+            data["high"] = max(highs)
+        return data
+
+
+class Correlation(_Model):
+    """Two uncertain parameters drawn together: rho is the correlation of their normal scores."""
+
+    a: Ident
+    b: Ident
+    rho: Annotated[_Finite, AfterValidator(_rho)]
 
 
 class Uncertainty(_Model):
     draws: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] = 10_000
     seed: Annotated[int, Field(strict=True, ge=0)] = 0
     parameters: list[UncertainParameter] = Field(default_factory=list)
+    # None (left out) means every parameter is drawn independently, as in format 1.
+    correlations: Annotated[list[Correlation], Field(max_length=10_000)] | None = None
 
 
 class LogEntry(_Model):
