@@ -155,6 +155,23 @@ class Benefit(_Model):
     code: Annotated[str, Field(strict=True, max_length=100)] | None = None
 
 
+def _coordinate(x: float) -> float:
+    if not -MAX_COORDINATE <= x <= MAX_COORDINATE:
+        raise ValueError(f"must be between {-MAX_COORDINATE:g} and {MAX_COORDINATE:g}, got {_fmt(x)}")
+    return x
+
+
+MAX_COORDINATE = 100_000.0  # far beyond any map a room draws; stops a typo from making a drawing miles wide
+Coordinate = Annotated[_Finite, AfterValidator(_coordinate)]
+
+
+class Position(_Model):
+    """Where the room put a box on the map (the drawing's units: the report's pixels at 100%)."""
+
+    x: Coordinate
+    y: Coordinate
+
+
 class Node(_Model):
     id: Ident
     stage: Stage
@@ -183,6 +200,8 @@ class Node(_Model):
     payment_lag_years: PaymentLag | None = None  # None: the contract's lag
     payment_cap: Amount | None = None
     benefits: list[Benefit] = Field(default_factory=list)
+    # Layout only (optional, any format): never changes a figure. None: the map places the box itself.
+    position: Position | None = None
 
 
 class Edge(_Model):
