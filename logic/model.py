@@ -287,7 +287,7 @@ class UncertainParameter(_Model):
 
 
 class Correlation(_Model):
-    """Two uncertain parameters drawn together: rho is the correlation of their normal scores."""
+    """Two uncertain parameters drawn together: rho is the rank (Spearman) correlation of their draws."""
 
     a: Ident
     b: Ident

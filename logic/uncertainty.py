@@ -7,12 +7,12 @@ Python loop over draws.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-from . import contract, finance
+from . import contract, finance, sampling
 from .engine import UNIT_FIELDS, Compiled, compile_scenario, run
 from .model import Problem, Scenario, UncertainParameter
 
@@ -60,34 +60,30 @@ def parameter_problems(sc: Scenario, c: Compiled | None = None) -> list[Problem]
             continue
         if p.low > p.high:
             out.append(Problem(where, f"low ({p.low:g}) must not be above high ({p.high:g})"))
-        if p.mode is not None and not p.low <= p.mode <= p.high:
+        if p.mode is not None and p.dist != "mixture" and not p.low <= p.mode <= p.high:
             out.append(Problem(where, f"mode ({p.mode:g}) must lie between low and high"))
         lo, hi = valid_range(p.path)
         if p.low < lo or p.high > hi:
             out.append(Problem(where, f"the range {p.low:g}..{p.high:g} goes outside the valid {lo:g}..{hi:g}"))
         if p.sd is not None and p.sd < 0:
             out.append(Problem(where, "sd must be 0 or more"))
+        out += sampling.mixture_problems(p, where, (lo, hi))
+    if sc.uncertainty.correlations:
+        out += sampling.correlation_problems(sc.uncertainty.parameters, sc.uncertainty.correlations)
     return out
 
 
 def draw(p: UncertainParameter, n: int, rng: np.random.Generator) -> np.ndarray:
-    """n draws of one parameter; normal draws are clipped to the input's valid range."""
-    mode = p.mode if p.mode is not None else 0.5 * (p.low + p.high)
-    if p.high == p.low:
-        return np.full(n, p.low)
-    if p.dist == "uniform":
-        return rng.uniform(p.low, p.high, n)
-    if p.dist == "triangular":
-        return rng.triangular(p.low, mode, p.high, n)
-    if p.dist == "pert":
-        span = p.high - p.low
-        a = 1.0 + 4.0 * (mode - p.low) / span
-        b = 1.0 + 4.0 * (p.high - mode) / span
-        return p.low + span * rng.beta(a, b, n)
-    # normal: centre at the mode, sd given or so that low..high is the 95% interval
-    sd = p.sd if p.sd is not None else (p.high - p.low) / (2 * 1.959964)
-    lo, hi = valid_range(p.path)
-    return np.clip(rng.normal(mode, sd, n), lo, hi)
+    """n independent draws of one parameter; normal draws are clipped to the input's valid range."""
+    if p.dist == "mixture":
+        return sampling.value_at(p, rng.random(n), valid_range(p.path))
+    return sampling.draw_direct(p, n, rng, valid_range(p.path))
+
+
+def draw_inputs(sc: Scenario, n: int, rng: np.random.Generator, parameters=None) -> dict[str, np.ndarray]:
+    """n draws of every uncertain input, correlated as the scenario says (sampling.draw_inputs)."""
+    params = sc.uncertainty.parameters if parameters is None else parameters
+    return sampling.draw_inputs(params, sc.uncertainty.correlations or [], n, rng, valid_range)
 
 
 def metrics(c: Compiled, params: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
@@ -108,14 +104,27 @@ class Simulation:
     seed: int
     samples: dict[str, np.ndarray]  # metric -> (draws,)
     inputs: dict[str, np.ndarray]  # path -> (draws,)
+    # metric -> its figure at the central inputs (evaluate's figure); nan where undefined
+    central: dict[str, float] = field(default_factory=dict)
 
     def summary(self, name: str) -> dict[str, Any]:
         x = self.samples[name]
         ok = x[~np.isnan(x)]
+        centre = self.central.get(name, math.nan)
+        central = None if math.isnan(centre) else centre
         if ok.size == 0:
-            return {"mean": None, "p5": None, "p50": None, "p95": None, "p_below_zero": None, "defined": 0}
+            return {
+                "central": central,
+                "mean": None,
+                "p5": None,
+                "p50": None,
+                "p95": None,
+                "p_below_zero": None,
+                "defined": 0,
+            }
         p = np.percentile(ok, PERCENTILES)
         return {
+            "central": central,
             "mean": float(ok.mean()),
             "p5": float(p[0]),
             "p50": float(p[1]),
@@ -148,7 +157,7 @@ def simulate(
         raise ValueError("draws must be at least 1")
     params = sc.uncertainty.parameters if parameters is None else parameters
     rng = np.random.default_rng(seed)
-    inputs = {p.path: draw(p, draws, rng) for p in params}
+    inputs = draw_inputs(sc, draws, rng, params)
     # All inputs are drawn first, so running in chunks (to report progress, or to keep the working
     # arrays small for a million draws) gives the same figures.
     chunks = max(1, min(max(chunks, math.ceil(draws / MAX_CHUNK_DRAWS)), draws))
@@ -161,7 +170,8 @@ def simulate(
         if progress is not None:
             progress((i + 1) / chunks)
     samples = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    return Simulation(draws=draws, seed=seed, samples=samples, inputs=inputs)
+    central = {k: float(v[0]) for k, v in metrics(c, None).items()}
+    return Simulation(draws=draws, seed=seed, samples=samples, inputs=inputs, central=central)
 
 
 def tornado(
