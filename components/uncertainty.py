@@ -8,11 +8,13 @@ import streamlit as st
 
 from logic import Scenario, charts, simulate, views
 from logic import editing as ed
+from logic import uncertainty_views as uv
 from logic.case_views import price_base
 from logic.engine import UNIT_FIELDS, parameter_paths
 from logic.presentation import missing, money, pct
 from logic.uncertainty import default_range, key_inputs, tornado
 
+from .auth import can_edit
 from .editors import table_editor
 from .state import content_key, document, evaluation, try_apply, version
 from .tables import figures_table
@@ -39,15 +41,20 @@ def inputs_editor(sc: Scenario) -> None:
             help="Which input is uncertain; the snapshot stores it as a path (nodes.ID.field ...).",
             format_func=lambda path: _describe(ev, path),
         ),
-        "dist": cc.SelectboxColumn("Distribution", options=["triangular", "pert", "uniform", "normal"], required=True),
+        "dist": cc.SelectboxColumn(
+            "Distribution",
+            options=["triangular", "pert", "uniform", "normal", "mixture"],
+            required=True,
+            help="mixture: the room's pooled estimates (set by a round of estimates, not typed here)",
+        ),
         "low": cc.NumberColumn("Low", format="%.4g", required=True),
         "mode": cc.NumberColumn("Most likely", format="%.4g"),
         "high": cc.NumberColumn("High", format="%.4g", required=True),
         "sd": cc.NumberColumn("Std dev (normal)", format="%.4g"),
     }
-    table_editor(
-        "uncertain", views.uncertain_inputs_table(ev), cols, lambda df: ed.apply_uncertain_table(document(), df)
-    )
+    table_editor("uncertain", views.uncertain_inputs_table(ev), cols, lambda df: uv.apply_inputs_table(document(), df))
+    for line in uv.pooled_inputs(ev):
+        st.caption(f"{line} (a mixture: its low and high are the range the tornado uses).")
     if st.button(
         "Suggest ranges from the evidence grades",
         key=f"suggest-{version()}",
@@ -55,6 +62,49 @@ def inputs_editor(sc: Scenario) -> None:
     ):
         suggested = [default_range(sc, p).model_dump(exclude_none=True) for p in key_inputs(sc)]
         try_apply("uncertain", lambda: ed.set_uncertain(document(), suggested))
+
+
+def correlations_editor(sc: Scenario) -> None:
+    """The small table of inputs that move together, with the suggestion to pair each rate with its counterfactual."""
+    ev = evaluation()
+    if len(sc.uncertainty.parameters) < 2 and not sc.uncertainty.correlations:
+        return
+    st.subheader("Inputs that move together")
+    st.caption(
+        "Drawn independently, a rate with the programme and its rate without can land far apart, which makes "
+        "the effect look far less certain than anyone believes. Pair them here: rho is how closely two inputs "
+        "rise and fall together, from -1 (one up, the other down) through 0 (unrelated) to 1 (always together)."
+    )
+    paths = [p.path for p in sc.uncertainty.parameters]
+    cols = {
+        "a": cc.SelectboxColumn(
+            "Input", options=paths, required=True, width="large", format_func=lambda path: _describe(ev, path)
+        ),
+        "b": cc.SelectboxColumn(
+            "Moves with", options=paths, required=True, width="large", format_func=lambda path: _describe(ev, path)
+        ),
+        "rho": cc.NumberColumn("rho", min_value=-1.0, max_value=1.0, step=0.05, format="%.2f", required=True),
+    }
+    table_editor(
+        "correlations", uv.correlations_table(ev), cols, lambda df: uv.apply_correlations_table(document(), df)
+    )
+    pairs = uv.rate_pairs(sc)
+    if pairs:
+        names = ", ".join(_describe(ev, a).split(":")[0] for a, _ in pairs)
+        st.caption(
+            f"Suggestion: pair each outcome's rate with its rate without ({names}). {uv.SUGGESTED_RHO:g} is a "
+            "starting point for the room to discuss, not evidence."
+        )
+        if can_edit() and st.button(
+            "Pair each rate with its rate without", key=f"pair-rates-{version()}", help=f"rho {uv.SUGGESTED_RHO:g}"
+        ):
+            try_apply("correlations", lambda: uv.with_rate_pairs(document(), sc))
+    for node_id in uv.unpaired_rates(sc):
+        label = _describe(ev, f"nodes.{node_id}.rate_with").split(":")[0]
+        st.caption(
+            f"Tip: {label} has an uncertain rate with the programme but a fixed rate without; add the rate "
+            "without as an uncertain input above, then pair the two here."
+        )
 
 
 KEEP_SIMULATIONS = 16
@@ -103,6 +153,7 @@ def results(sc: Scenario) -> None:
         f"Money figures are present values in real terms, {pb}; the investor's IRR is on its cash flows (nominal)."
     )
     figures_table(views.simulation_summary(ev, sim), names=("Figure",))
+    st.markdown(uv.central_mean_sentence(ev, sim))
     left, right = st.columns(2)
     cur = sc.settings.currency
     npv = views.distribution(sim, "npv_fiscal", cur)

@@ -296,11 +296,15 @@ def metric_label(name: str, names: dict[str, str] | None = None) -> str:
 
 
 def simulation_table(summary: dict, currency: str = "GBP") -> str:
+    """The Monte Carlo summary as text; `central` (the figure at the central inputs) first, where given."""
     lines = [f"{summary['draws']} draws, seed {summary['seed']}", ""]
-    header = f"{'':34} {'mean':>14} {'5%':>14} {'median':>14} {'95%':>14} {'P(<0)':>7}"
-    lines.append(header)
+    keys: tuple[str, ...] = ("mean", "p5", "p50", "p95")
+    titles: tuple[str, ...] = ("mean", "5%", "median", "95%")
+    if any("central" in m for m in summary["metrics"].values()):
+        keys, titles = ("central", *keys), ("central", *titles)
+    lines.append(f"{'':34} " + " ".join(f"{t:>14}" for t in titles) + f" {'P(<0)':>7}")
     for name, m in summary["metrics"].items():
-        cells = [format_metric(name, m[k], currency) for k in ("mean", "p5", "p50", "p95")]
+        cells = [format_metric(name, m.get(k), currency) for k in keys]
         p = "n/a" if m["p_below_zero"] is None else f"{m['p_below_zero']:.1%}"
         lines.append(f"{metric_label(name):34} " + " ".join(f"{c:>14}" for c in cells) + f" {p:>7}")
     return "\n".join(lines)

@@ -267,25 +267,24 @@ def correlation_problems(
             usable.append((i, c))
     if out:
         return out
-    # Added one at a time: the first that makes the table impossible is named with the ones it clashes with.
     paths = list(dict.fromkeys(x for _, c in usable for x in (c.a, c.b)))
-    for n in range(1, len(usable) + 1):
-        r = correlation_matrix(paths, [c for _, c in usable[:n]])
-        if _positive_definite(r):
-            continue
-        values, vectors = np.linalg.eigh(r)
-        v = np.abs(vectors[:, 0])
-        group = {p for p, w in zip(paths, v) if w >= 0.1 * v.max()}
-        clash = [(i, c) for i, c in usable[:n] if c.a in group and c.b in group]
-        listed = "; ".join(f"[{i}] {c.a} ~ {c.b} {c.rho:g}" for i, c in clash)
-        out.append(
-            Problem(
-                f"uncertainty.correlations[{usable[n - 1][0]}]",
-                "these correlations cannot all hold at once (the table is not positive definite): "
-                f"{listed}; weaken one of them",
-            )
+    r = correlation_matrix(paths, [c for _, c in usable])
+    if _positive_definite(r):
+        return out
+    # The inputs that clash are those the matrix's weakest direction leans on.
+    vector = np.abs(np.linalg.eigh(r)[1][:, 0])
+    group = [p for p, w in zip(paths, vector) if w >= 0.1 * vector.max()]
+    clash = [(i, c) for i, c in usable if c.a in group and c.b in group]
+    listed = "; ".join(f"[{i}] {c.a} ~ {c.b} {c.rho:g}" for i, c in clash)
+    unlisted = len(clash) < len(group) * (len(group) - 1) // 2
+    zero = " (pairs among them not listed count as 0)" if unlisted else ""
+    out.append(
+        Problem(
+            "uncertainty.correlations",
+            "these correlations cannot all hold at once (the table is not positive definite): "
+            f"{listed}{zero}; weaken one of them",
         )
-        break
+    )
     return out
 
 
