@@ -31,11 +31,13 @@ STEPS = (
     Step("8_risk_share.py", "Risk share", ":material/balance:", "The case"),
     Step("9_uncertainty.py", "Uncertainty", ":material/casino:", "The case"),
 )
-# Pages outside the step-through: keeping and sharing the work.
+# Pages outside the step-through: keeping and sharing the work, and a place made of saved programmes (its own
+# group in the sidebar; listed here so every check that walks the pages walks it too).
 KEEPING = (
     Step("10_scenarios.py", "Scenarios", ":material/folder_open:", "Keep and share"),
     Step("11_assumptions_log.py", "Assumptions log", ":material/history:", "Keep and share"),
     Step("12_new_programme.py", "New programme", ":material/add_circle:", "Keep and share"),
+    Step("13_place.py", "Place", ":material/location_city:", "A place: several programmes"),
 )
 NEW_PROGRAMME = KEEPING[2]
 
@@ -48,7 +50,8 @@ def navigation() -> st.navigation:
     groups: dict[str, list[st.Page]] = {}
     for step in STEPS + KEEPING:
         groups.setdefault(step.group, []).append(page(step))
-    return st.navigation(groups)
+    # Every page listed: past twelve, Streamlit would fold the last ones under "View N more".
+    return st.navigation(groups, expanded=True)
 
 
 def back_next(current_file: str) -> None:
