@@ -331,6 +331,13 @@ def value_at(p: UncertainParameter, u: np.ndarray, valid: tuple[float, float]) -
     return inverse_cdf(p, u, valid)
 
 
+def spans_components(p: UncertainParameter) -> bool:
+    """Whether a mixture's low and high are its components' lowest low and highest high."""
+    if p.dist != "mixture" or not p.components:
+        return False
+    return p.low == min(c.low for c in p.components) and p.high == max(c.high for c in p.components)
+
+
 def mixture_problems(p: UncertainParameter, where: str, valid: tuple[float, float]) -> list[Problem]:
     """A mixture's components: each a sensible range within the input's valid range; weights summing to 1."""
     out: list[Problem] = []

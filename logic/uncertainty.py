@@ -63,7 +63,8 @@ def parameter_problems(sc: Scenario, c: Compiled | None = None) -> list[Problem]
         if p.mode is not None and p.dist != "mixture" and not p.low <= p.mode <= p.high:
             out.append(Problem(where, f"mode ({p.mode:g}) must lie between low and high"))
         lo, hi = valid_range(p.path)
-        if p.low < lo or p.high > hi:
+        # A mixture's range taken from its components is checked component by component instead.
+        if (p.low < lo or p.high > hi) and not sampling.spans_components(p):
             out.append(Problem(where, f"the range {p.low:g}..{p.high:g} goes outside the valid {lo:g}..{hi:g}"))
         if p.sd is not None and p.sd < 0:
             out.append(Problem(where, "sd must be 0 or more"))

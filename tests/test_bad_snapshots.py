@@ -142,7 +142,25 @@ EXPECTED = {
     "too_many_aliases.yaml": "file: line 17: more than 200 aliases (*name)",
     "truncated.yaml": "file: line 76, column 1: while parsing a flow node",
     "two_documents.yaml": "file: line 82: a second YAML document starts here",
+    "uncertainty_components_without_mixture.yaml": (
+        "uncertainty.parameters[0]: components are only for dist: mixture (this one is triangular)"
+    ),
+    "uncertainty_correlation_pair_twice.yaml": "uncertainty.correlations[1]: nodes.out-stays-home.rate_without and "
+    "nodes.out-stays-home.rate_with are already paired in uncertainty.correlations[0]",
+    "uncertainty_correlation_rho_above_one.yaml": "uncertainty.correlations[0]: rho must be between -1 and 1, got 70",
+    "uncertainty_correlation_same_input.yaml": "uncertainty.correlations[0]: a and b are the same input",
+    "uncertainty_correlation_unknown_input.yaml": "uncertainty.correlations[0]: 'nodes.out-stays-home.attribution' "
+    "is not one of the uncertain inputs",
+    "uncertainty_correlations_impossible.yaml": "uncertainty.correlations: these correlations cannot all hold at once "
+    "(the table is not positive definite): [0] nodes.out-stays-home.rate_with ~ nodes.out-stays-home.rate_without "
+    "0.9; [1] nodes.out-stays-home.rate_without ~ cohort.engagement_rate 0.9; [2] nodes.out-stays-home.rate_with ~ "
+    "cohort.engagement_rate -0.9",
     "uncertainty_low_above_high.yaml": "uncertainty.parameters[1]: low (0.95) must not be above high (0.9)",
+    "uncertainty_mixture_component_out_of_range.yaml": (
+        "uncertainty.parameters[0].components[1]: the range 30..60 goes outside the valid 0..1"
+    ),
+    "uncertainty_mixture_weights_not_one.yaml": "uncertainty.parameters[0].components: weights must sum to 1, got 0.9",
+    "uncertainty_mixture_without_components.yaml": "uncertainty.parameters[0]: a mixture needs components",
     "uncertainty_path_typo.yaml": "uncertainty.parameters[0]: path 'nodes.out-stays-home.rate_wth' is not an input",
     "unclosed_bracket.yaml": "file: line 17, column 18:",
     "undefined_alias.yaml": "file: line 8, column 18: found undefined alias",
