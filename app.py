@@ -15,6 +15,11 @@ def main() -> None:
     from components.undo import undo_redo_buttons
 
     app_style()  # first: the sign-in form has captions too
+    from components.participant import joining, participant_page
+
+    if joining():  # a participant's phone: only their round's questions, before sign-in and navigation
+        participant_page()
+        return
     gate()  # sign-in on: only the form until someone signs in (it stops the run); off: nothing
     scenario()  # loads the bundled example on first visit
     nav = navigation()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import uncertainty
+from components import elicitation, uncertainty
 from components.empty import empty_state
 from components.kpi import kpi_strip
 from components.navigation import back_next
@@ -18,5 +18,7 @@ kpi_strip()
 if not empty_state("The simulation, the tornado and the switching values"):
     st.subheader("Which inputs are uncertain, and how much")
     uncertainty.inputs_editor(sc)
+    uncertainty.correlations_editor(sc)
+    elicitation.panel(sc)  # ask the room for their own ranges
     uncertainty.results(sc)
 back_next("9_uncertainty.py")

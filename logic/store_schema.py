@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -89,6 +90,70 @@ place_versions_table = Table(
     Column("sha256", String(64), nullable=False),
     PrimaryKeyConstraint("place_id", "version", name="toc_place_versions_pk"),
     CheckConstraint("version >= 1", name="toc_place_versions_positive"),
+)
+
+# Asking the room (logic/elicitation_store.py): a round of questions with a join code, and each participant's
+# answers, kept per stage (1: first answers, 2: the Delphi round's revisions) so neither is lost.
+elicit_rounds_table = Table(
+    "toc_elicit_rounds",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),  # never reused: a closed round's code stays dead
+    Column("title", String(500), nullable=False),
+    Column("questions", Text, nullable=False),  # JSON
+    Column("shape", String(16), nullable=False),
+    Column("stage", Integer, nullable=False, default=1),
+    Column("status", String(16), nullable=False),  # open | closed
+    Column("created_by", String(MAX_AUTHOR), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("status IN ('open', 'closed')", name="toc_elicit_rounds_status"),
+    CheckConstraint("stage IN (1, 2)", name="toc_elicit_rounds_stage"),
+)
+
+elicit_answers_table = Table(
+    "toc_elicit_answers",
+    metadata,
+    Column("round_id", String(32), ForeignKey("toc_elicit_rounds.id"), nullable=False),
+    Column("participant", String(64), nullable=False),  # a random token, not a person
+    Column("stage", Integer, nullable=False),
+    Column("question", String(1000), nullable=False),  # the input's path
+    Column("low", Float, nullable=False),
+    Column("mode", Float, nullable=False),
+    Column("high", Float, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("name", String(200), nullable=True),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("round_id", "participant", "stage", "question", name="toc_elicit_answers_pk"),
+    CheckConstraint("low <= mode AND mode <= high", name="toc_elicit_answers_order"),
+)
+
+# Who may see and change a saved scenario (logic/access.py). New tables, not new columns, so a store made before
+# them opens unchanged: they are created on open, and a scenario with no rows (saved before, or while sign-in was
+# off) stays open to everyone signed in. No foreign key: the rows outlive a deleted scenario, so its deletion
+# record is shown to the people who could see it.
+access_table = Table(
+    "toc_scenario_access",
+    metadata,
+    Column("scenario_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # owner | person | domain | group | everyone
+    Column("principal", String(320), nullable=False),  # an email, account:NAME, a domain, a group id, or *
+    Column("role", String(16), nullable=False),  # owner | editor | viewer
+    Column("granted_by", String(MAX_AUTHOR), nullable=True),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("scenario_id", "kind", "principal", name="toc_scenario_access_pk"),
+    CheckConstraint("kind IN ('owner', 'person', 'domain', 'group', 'everyone')", name="toc_scenario_access_kind"),
+    CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="toc_scenario_access_role"),
+)
+
+deletions_table = Table(
+    "toc_scenario_deletions",
+    metadata,
+    Column("scenario_id", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("versions", Integer, nullable=False),
+    Column("deleted_by", String(MAX_AUTHOR), nullable=True),
+    Column("deleted_at", DateTime(timezone=True), nullable=False),
 )
 
 _CONTENT_COLUMNS = "scenario_id, version, author, message, created_at, based_on, snapshot, sha256"
