@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("place", help="a place's programmes and pooled fund (a toc-place/1 file)")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="one JSON object, money unrounded")
+    p.add_argument("--xlsx", metavar="OUT", help="write the fund as an Excel workbook (live formulas) here")
+    p.add_argument("--html", metavar="OUT", help="write the board report (HTML) here")
     args = parser.parse_args(argv)
     if args.command == "export" and not (args.xlsx or args.html):
         print("export needs --xlsx OUT, --html OUT or both")
@@ -116,11 +118,12 @@ def _place(args) -> int:
     from .place_text import place_table
 
     try:
-        result = evaluate_place(load_place(_path(args.file), resolver=_store_resolver)).to_dict()
+        evaluated = evaluate_place(load_place(_path(args.file), resolver=_store_resolver))
     except PlaceError as exc:
         for line in exc.lines():
             print(line)
         return 2
+    result = evaluated.to_dict()
     if args.command == "validate":
         print("ok")
         for line in result["warnings"]:
@@ -129,8 +132,32 @@ def _place(args) -> int:
     if args.json:
         json.dump(result, sys.stdout, indent=2, allow_nan=False)
         print()
-    else:
+    elif not (args.xlsx or args.html):
         print(place_table(result))
+    return _place_exports(evaluated, args)
+
+
+def _place_exports(evaluated, args) -> int:
+    """--xlsx and --html for a place: a file that cannot be written is one line and exit 2, never a traceback."""
+    if not (args.xlsx or args.html):
+        return 0
+    from pathlib import Path
+
+    from .export.place_report import write_place_report
+    from .export.place_xlsx import write_place_workbook
+
+    # With --json, stdout is the JSON object alone: what was written is said on stderr.
+    said = sys.stderr if args.json else sys.stdout
+    try:
+        if args.xlsx:
+            write_place_workbook(evaluated, Path(args.xlsx))
+            print(f"wrote {args.xlsx}", file=said)
+        if args.html:
+            write_place_report(evaluated, Path(args.html), source=Path(args.file).name)
+            print(f"wrote {args.html}", file=said)
+    except OSError as exc:  # a folder that does not exist, no permission, a full disk
+        print(f"could not write {exc.filename or args.xlsx or args.html}: {exc.strerror or exc}")
+        return 2
     return 0
 
 
