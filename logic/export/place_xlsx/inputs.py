@@ -135,7 +135,7 @@ def write_inputs(book: PlaceBook) -> None:
     _decimal_between(ws, f"{v}{first_term + 3}:{v}{first_term + 4}", 0, 0.2)
     _whole_between(ws, f"{v}{first_term + 5}:{v}{row - 1}", 0, 1)
     _contributions(book, ws, row + 1)
-    set_widths(ws, {1: 50, 2: 16, 3: 26, 4: 15, 5: 4})
+    set_widths(ws, {1: 64, 2: 16, 3: 30, 4: 15, 5: 4})
     for t in range(book.L):
         ws.column_dimensions[year_col(t)].width = 13
     ws.freeze_panes = "B5"
