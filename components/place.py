@@ -14,7 +14,6 @@ from logic import place_charts as charts
 from logic import place_views as views
 from logic.place import LoadedPlace, Place, PlaceError, PlaceResult, evaluate_place, parse_place, resolve_place
 from logic.place_store import store_resolver
-from logic.place_text import POOLED_ITEMS
 from logic.store import database_url
 
 from .auth import can_edit, secrets_settings
@@ -34,6 +33,7 @@ _LONG = '.st-key-place-kpi-{key} [data-testid="stMetricValue"] > div {{ font-siz
 class Evaluated:
     """A place read and evaluated, or the lines saying why it could not be."""
 
+    key: str = ""  # the store and the place's content: what its figures are cached by
     loaded: LoadedPlace | None = None
     result: PlaceResult | None = None
     problems: list[str] = field(default_factory=list)
@@ -68,14 +68,14 @@ def _evaluate(key: str, _place: Place) -> Evaluated:
     # never changes), so the same key always means the same figures.
     problems = views.app_place_problems(_place)
     if problems:
-        return Evaluated(problems=[views.plain_place_problem(str(p)) for p in problems])
+        return Evaluated(key, problems=[views.plain_place_problem(str(p)) for p in problems])
     try:
         loaded = resolve_place(_place, resolver=store_resolver(store()))
-        return Evaluated(loaded, evaluate_place(loaded))
+        return Evaluated(key, loaded, evaluate_place(loaded))
     except PlaceError as exc:
-        return Evaluated(problems=[views.plain_place_problem(line) for line in exc.lines()])
+        return Evaluated(key, problems=[views.plain_place_problem(line) for line in exc.lines()])
     except Exception as exc:  # the store unreachable, say: a sentence, never a traceback
-        return Evaluated(problems=[f"The place could not be worked out: {exc}"])
+        return Evaluated(key, problems=[f"The place could not be worked out: {exc}"])
 
 
 def evaluated(place: Place) -> Evaluated:
@@ -131,20 +131,57 @@ def problem_lines(head: str, lines: list[str]) -> None:
 # --- the figures ----------------------------------------------------------------------------------
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _drawn(key: str, _loaded: LoadedPlace, _result: PlaceResult) -> dict[str, Any]:
+    """Every table and chart of the page for one place's content, made once (a rerun that changes nothing, or
+    the run that applies a change, draws from here)."""
+    loaded, result = _loaded, _result
+    fund = views.fund_frame(result)
+    cash = views.programme_cash_frame(result, loaded)
+    agencies = views.agency_frame(result, loaded)
+    bars = views.agency_fund_frame(agencies)
+    needs = views.total_place_frame(loaded)
+    return {
+        "tiles": views.place_key_figures(result),
+        "double": views.double_counting_lines(result, loaded),
+        "warnings": list(result["warnings"]),
+        "fund_chart": charts.fund_balance(fund).to_dict(validate=False),
+        "fund_words": views.fund_words(loaded.place),
+        "fund_table": views.fund_table(fund),
+        "cash_chart": charts.programme_cash(cash, views.place_net_frame(cash)).to_dict(validate=False),
+        "agency_chart": None if bars.empty else charts.agency_fund(bars).to_dict(validate=False),
+        "agency_table": views.agency_table(agencies),
+        "agency_table_full": views.agency_table(agencies, every_column=True),
+        "economic": views.economic_table(result).set_index("Figure"),
+        "programmes": views.programmes_table(result, loaded),
+        "needs_chart": None
+        if needs.empty
+        else charts.total_place(views.total_place_by_agency(needs)).to_dict(validate=False),
+        "needs_table": None if needs.empty else views.total_place_table(needs),
+    }
+
+
+def drawn(ev: Evaluated) -> dict[str, Any]:
+    assert ev.loaded is not None and ev.result is not None
+    return _drawn(ev.key, ev.loaded, ev.result)
+
+
 def headline_section(ev: Evaluated) -> None:
     """The key figures, the warnings and the fund's chart; or why the place cannot be worked out."""
     if ev.loaded is None or ev.result is None:
         problem_lines("The place cannot be worked out as it is:", ev.problems)
         return
-    key_figures(ev.result)
-    warnings_section(ev.result, ev.loaded)
-    fund_section(ev.result)
+    d = drawn(ev)
+    key_figures(d["tiles"])
+    warnings_section(d["double"], d["warnings"])
+    st.vega_lite_chart(d["fund_chart"], width="stretch")
+    st.caption(d["fund_words"])
+    with st.expander("The fund year by year (table)", icon=":material/table_rows:"):
+        figures_table(d["fund_table"], names=("Year",))
 
 
-def key_figures(result: PlaceResult) -> None:
-    tiles = views.place_key_figures(result)
+def key_figures(tiles: list[dict[str, str]]) -> None:
     wrapped_metrics("place-kpi")
-    # A longer figure ("Not by 2038") gets a smaller size, as on the key-figure strip: it fits, never cut short.
     long = [_LONG.format(key=t["key"], fit=150 / len(t["value"])) for t in tiles if len(t["value"]) > 7]
     if long:
         st.html("<style>" + "\n".join(long) + "</style>")
@@ -155,8 +192,7 @@ def key_figures(result: PlaceResult) -> None:
             )
 
 
-def warnings_section(result: PlaceResult, loaded: LoadedPlace) -> None:
-    double = views.double_counting_lines(result, loaded)
+def warnings_section(double: list[str], warnings: list[str]) -> None:
     if double:
         st.warning(
             "**Possible double counting.** "
@@ -165,38 +201,22 @@ def warnings_section(result: PlaceResult, loaded: LoadedPlace) -> None:
             "programme (or lower its value) so the place does not count it twice.",
             icon=":material/content_copy:",
         )
-    for line in result["warnings"]:
+    for line in warnings:
         st.warning(line, icon=":material/warning:")
 
 
-def fund_section(result: PlaceResult) -> None:
-    df = views.fund_frame(result)
-    st.vega_lite_chart(charts.fund_balance(df).to_dict(validate=False), width="stretch")
-    fund = current().fund  # type: ignore[union-attr]
-    pooled = "; ".join(POOLED_ITEMS[k] for k in fund.pays_for) or "nothing yet"
-    st.caption(
-        f"Cash, in each year's prices. The fund pays {pooled}. Each member keeps {fund.savings_returned:.0%} of "
-        f"its cashable savings; the rest is paid in {fund.savings_lag_years} year(s) after it is banked. "
-        "The diamond marks the bridge: the lowest balance, the most the place must find before the savings come in."
-    )
-    with st.expander("The fund year by year (table)", icon=":material/table_rows:"):
-        figures_table(views.fund_table(df), names=("Year",))
+def programmes_cash_section(ev: Evaluated) -> None:
+    st.vega_lite_chart(drawn(ev)["cash_chart"], width="stretch")
 
 
-def programmes_cash_section(result: PlaceResult, loaded: LoadedPlace) -> None:
-    df = views.programme_cash_frame(result, loaded)
-    st.vega_lite_chart(charts.programme_cash(df, views.place_net_frame(df)).to_dict(validate=False), width="stretch")
-
-
-def agencies_section(result: PlaceResult, loaded: LoadedPlace) -> None:
-    df = views.agency_frame(result, loaded)
-    bars = views.agency_fund_frame(df)
-    if not bars.empty:
-        st.vega_lite_chart(charts.agency_fund(bars).to_dict(validate=False), width="stretch")
+def agencies_section(ev: Evaluated) -> None:
+    d = drawn(ev)
+    if d["agency_chart"] is not None:
+        st.vega_lite_chart(d["agency_chart"], width="stretch")
     else:
         st.info("The fund has no members yet: choose who pools below, under **The fund**.", icon=":material/info:")
     agency = {"Agency": st.column_config.TextColumn(width="medium")}
-    figures_table(views.agency_table(df), names=("Agency", "Member"), **agency)
+    figures_table(d["agency_table"], names=("Agency", "Member"), **agency)
     st.caption(
         "Cash totals over the whole calendar. Net cash with the fund = savings it keeps - contributions - costs it "
         "pays itself; on its own = all its cashable savings - all its costs, as if there were no fund. An agency "
@@ -205,32 +225,35 @@ def agencies_section(result: PlaceResult, loaded: LoadedPlace) -> None:
     with st.expander(
         "Every column: the savings each agency keeps and the costs it pays itself", icon=":material/table_rows:"
     ):
-        figures_table(views.agency_table(df, every_column=True), names=("Agency", "Member"), **agency)
+        figures_table(d["agency_table_full"], names=("Agency", "Member"), **agency)
 
 
-def economic_section(result: PlaceResult, loaded: LoadedPlace) -> None:
-    st.table(views.economic_table(result).set_index("Figure"))
+def economic_section(ev: Evaluated) -> None:
+    d = drawn(ev)
+    st.table(d["economic"])
     st.caption(
         "Every programme on the place's calendar, real terms, discounted with the place's rate from its start year."
     )
-    figures_table(views.programmes_table(result, loaded), names=("Programme", "Saved as", "Starts in", "Scale"))
+    figures_table(d["programmes"], names=("Programme", "Saved as", "Starts in", "Scale"))
     st.caption("Each programme on its own, as the place runs it (its start and scale), with its own discounting.")
 
 
-def total_place_section(loaded: LoadedPlace) -> None:
-    df = views.total_place_frame(loaded)
-    if df.empty:
+def total_place_section(ev: Evaluated) -> None:
+    d = drawn(ev)
+    if d["needs_chart"] is None:
         st.info(
             "None of the programmes' needs has both a number of people and a cost per person: add them on the "
             "Needs page of each programme to see what doing nothing costs.",
             icon=":material/info:",
         )
         return
-    st.vega_lite_chart(charts.total_place(views.total_place_by_agency(df)).to_dict(validate=False), width="stretch")
-    figures_table(views.total_place_table(df), names=("Agency", "Needs"))
+    st.vega_lite_chart(d["needs_chart"], width="stretch")
+    figures_table(d["needs_table"], names=("Agency", "Needs"))
 
 
-def try_later_section(loaded: LoadedPlace) -> None:
+def try_later_section(ev: Evaluated) -> None:
+    loaded = ev.loaded
+    assert loaded is not None
     names = views.programme_names(loaded)
     options = [*range(len(names)), views.ALL]
     which = st.selectbox(
@@ -239,7 +262,7 @@ def try_later_section(loaded: LoadedPlace) -> None:
         format_func=lambda i: "Every programme together" if i == views.ALL else names[i],
         key="place-later-which",
     )
-    df = _later(loaded.place.model_dump_json(), which, loaded)
+    df = _later(ev.key, which, loaded)
     figures_table(views.try_later_table(df), names=("Start later by", "Starts in"))
     st.caption(
         "The fund's contributions stay in their years; only the programme moves. A later start can need a smaller "

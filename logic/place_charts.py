@@ -27,7 +27,7 @@ def _tip(field: str, title: str, df: pd.DataFrame) -> alt.Tooltip:
 
 
 def _zero() -> alt.Chart:
-    return alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444").encode(y="y:Q")
+    return alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#444").encode(y=alt.Y("y:Q"))
 
 
 def fund_balance(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
@@ -59,7 +59,7 @@ def fund_balance(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     balance = (
         alt.Chart(df.assign(series="Balance at year end"))
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=45, color="#111"), color="#111", strokeWidth=2.5)
-        .encode(x=YEAR, y="balance:Q", tooltip=[alt.Tooltip("year:O", title="Year"), _tip("balance", "Balance", df)])
+        .encode(x=YEAR, y=alt.Y("balance:Q"), tooltip=[alt.Tooltip("year:O", title="Year"), _tip("balance", "Balance", df)])
     )
     layers: list[alt.Chart] = [bars, _zero(), balance]
     year = df.attrs.get("bridge_year")
@@ -71,7 +71,7 @@ def fund_balance(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
         layers.append(
             alt.Chart(low)
             .mark_point(shape="diamond", size=220, filled=True, color="#c0582c")
-            .encode(x=YEAR, y="balance:Q")
+            .encode(x=YEAR, y=alt.Y("balance:Q"))
         )
         layers.append(
             alt.Chart(low)
@@ -82,7 +82,7 @@ def fund_balance(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
                 color="#8a3a1a",
                 fontSize=13,
             )
-            .encode(x=YEAR, y="balance:Q", text="label:N")
+            .encode(x=YEAR, y=alt.Y("balance:Q"), text=alt.Text("label:N"))
         )
     sustaining = df.attrs.get("sustaining_year")
     if sustaining is not None:
@@ -91,7 +91,7 @@ def fund_balance(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
         layers.append(
             alt.Chart(mark)
             .mark_text(align="left", dx=4, baseline="top", color="#1f5e2a", fontWeight="bold", fontSize=13)
-            .encode(x=YEAR, y=alt.value(4), text="label:N")
+            .encode(x=YEAR, y=alt.value(4), text=alt.Text("label:N"))
         )
     return alt.layer(*layers).properties(
         autosize=FIT_WIDTH,
@@ -136,7 +136,7 @@ def programme_cash(df: pd.DataFrame, net: pd.DataFrame) -> alt.LayerChart | alt.
     line = (
         alt.Chart(net)
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=40, color="#111"), color="#111", strokeWidth=2)
-        .encode(x=YEAR, y="net:Q", tooltip=[alt.Tooltip("year:O", title="Year"), _tip("net", "The place's net", net)])
+        .encode(x=YEAR, y=alt.Y("net:Q"), tooltip=[alt.Tooltip("year:O", title="Year"), _tip("net", "The place's net", net)])
     )
     return alt.layer(bars, _zero(), line).properties(
         autosize=FIT_WIDTH,

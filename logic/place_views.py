@@ -17,8 +17,8 @@ from .model import Problem, Scenario
 from .place import CASH_ITEMS, EXAMPLE_PLACE, PlaceResult, contributions_by_agency, evaluate_place, load_place
 from .place_loading import LoadedPlace, PlaceError, as_evaluated, parse_place
 from .place_model import FORMAT_PLACE, Place
-from .place_text import PLACE_FIGURES
-from .presentation import compact_money, missing, money, ratio
+from .place_text import PLACE_FIGURES, POOLED_ITEMS
+from .presentation import compact_money, missing, money, pct, ratio
 from .problem_words import ScenarioError, clip
 from .snapshots import read_document, snapshot_sha256
 from .store import Store
@@ -123,6 +123,19 @@ def fund_table(df: pd.DataFrame) -> pd.DataFrame:
     for key, title in FUND_COLUMNS.items():
         out[title] = [money(x, df.attrs["currency"]) for x in df[key]]
     return out
+
+
+def fund_words(place: Place) -> str:
+    """What the fund chart shows, and on what terms, in a sentence or three."""
+    fund = place.fund
+    pooled = "; ".join(POOLED_ITEMS[k] for k in fund.pays_for) or "nothing yet"
+    lag = fund.savings_lag_years
+    when = "the year it is banked" if lag == 0 else f"{lag} year{'' if lag == 1 else 's'} after it is banked"
+    return (
+        f"Cash, in each year's prices. The fund pays {pooled}. Each member keeps {pct(fund.savings_returned)} of its "
+        f"cashable savings; the rest is paid in {when}. The diamond marks the bridge: the lowest balance, the most "
+        "the place must find before the savings come in."
+    )
 
 
 # --- what each programme costs and saves the place -------------------------------------------------
@@ -270,19 +283,13 @@ def programmes_table(result: PlaceResult, loaded: LoadedPlace) -> pd.DataFrame:
                 "Programme": names[i],
                 "Starts in": str(p["start_year"]),
                 "Scale": f"{p['scale']:g}",
-                "Saved as": _source(entry),
+                "Saved as": entry.scenario or f"{entry.saved} v{entry.version or '(latest)'}",
                 "NPV to public budgets": money(head["npv_fiscal"], cur),
                 "NPV (public value)": money(head["npv_public_value"], cur),
                 "Pays back": "Not within its horizon" if year is None else str(p["start_year"] + year),
             }
         )
     return pd.DataFrame(rows)
-
-
-def _source(entry) -> str:
-    if entry.saved is None:
-        return entry.scenario or ""
-    return f"{entry.saved} v{entry.version}" if entry.version else f"{entry.saved}, latest version"
 
 
 # --- Total Place: what the needs cost with no action ------------------------------------------------
@@ -346,8 +353,7 @@ def total_place_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def delayed(loaded: LoadedPlace, which: int, delay: int) -> LoadedPlace:
-    """The place with programme `which` (every programme for ALL) starting `delay` years later, the fund as it
-    is: its contributions keep their years. The programmes are not read again."""
+    """Programme `which` (ALL: every one) `delay` years later; contributions keep their years; nothing re-read."""
     place = loaded.place
     entries = [
         e.model_copy(update={"start_year": place.start_of(i) + delay}) if which in (ALL, i) else e
@@ -359,8 +365,7 @@ def delayed(loaded: LoadedPlace, which: int, delay: int) -> LoadedPlace:
 
 
 def try_later_frame(loaded: LoadedPlace, which: int, delays: Iterable[int] = DELAYS) -> pd.DataFrame:
-    """delay, starts (the moved programmes' start years), bridge_needed, sustaining_year (calendar year or
-    None), npv_public_value: the place re-evaluated with the programme starting that many years later."""
+    """delay, starts (the moved programmes' years), bridge_needed, sustaining_year, npv_public_value by delay."""
     rows = []
     for d in delays:
         moved = delayed(loaded, which, d)
@@ -460,9 +465,8 @@ def read_place(data: str | bytes) -> Place:
 
 
 def new_place_document(name: str, chosen: Sequence[tuple[str, int, Scenario]]) -> dict[str, Any]:
-    """A place of saved scenarios (id, version, the scenario): each at its own start year and scale 1; the
-    place from the earliest start to the latest end, in the first one's prices, inflation, rate and currency;
-    the fund's members the public bodies they name, paying for all three cash items."""
+    """A place of saved scenarios (id, version, scenario), each at its own start and scale 1, from the earliest
+    start to the latest end in the first one's prices, inflation, rate and currency; members: their public bodies."""
     s = chosen[0][2].settings
     start = min(sc.settings.start_year for _, _, sc in chosen)
     end = max(sc.settings.start_year + sc.settings.horizon_years for _, _, sc in chosen)
@@ -496,8 +500,7 @@ def contributions_frame(place: Place, years: Sequence[int]) -> pd.DataFrame:
 
 
 def apply_contributions(doc: dict[str, Any], df: pd.DataFrame) -> dict[str, Any]:
-    """The contributions table into the document: blank cells are 0, trailing zeros dropped, a row of
-    nothing is no contribution."""
+    """The contributions table into the document: a blank cell is 0, a row of nothing no contribution."""
     cols = [c for c in df.columns if c != "agency"]
     rows = []
     for _, r in df.iterrows():
@@ -514,8 +517,7 @@ def apply_contributions(doc: dict[str, Any], df: pd.DataFrame) -> dict[str, Any]
 
 
 def programmes_frame(place: Place, names: Sequence[str] | None = None) -> pd.DataFrame:
-    """programme, saved (id), version, start_year, scale: one row per programme, indexed by its position.
-    `names`: the programmes' names (their saved source where they could not be read)."""
+    """programme (its name, else its source), saved (id), version, start_year, scale; index: its position."""
     rows = [
         {
             "programme": f"{i + 1}. {names[i] if names else e.source}",
@@ -530,8 +532,8 @@ def programmes_frame(place: Place, names: Sequence[str] | None = None) -> pd.Dat
 
 
 def apply_programmes(doc: dict[str, Any], df: pd.DataFrame) -> dict[str, Any]:
-    """The programmes table into the document: rows removed are programmes removed (the index is each
-    remaining row's first position); a blank start year is the place's, a blank scale 1."""
+    """The programmes table into the document: a row removed, a programme removed (the index is each row's
+    position as shown); a blank start year is the place's, a blank scale 1."""
     entries = doc["programmes"]
     out = []
     for position, r in df.iterrows():
