@@ -82,6 +82,21 @@ def evaluated(place: Place) -> Evaluated:
     return _evaluate(f"{database_url(secrets_settings())}\n{place.model_dump_json()}", place)
 
 
+def opening_problems(place: Place) -> list[str]:
+    """Why a place from the store or a file cannot be opened: read afresh, not from the cache, since a
+    programme it names may have been deleted since its figures were last worked out."""
+    problems = views.app_place_problems(place)
+    if problems:
+        return [views.plain_place_problem(str(p)) for p in problems]
+    try:
+        resolve_place(place, resolver=store_resolver(store()))
+    except PlaceError as exc:
+        return [views.plain_place_problem(line) for line in exc.lines()]
+    except Exception as exc:
+        return [f"The place could not be read: {exc}"]
+    return evaluated(place).problems
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _later(key: str, which: int, _loaded: LoadedPlace):
     return views.try_later_frame(_loaded, which)

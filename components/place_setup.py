@@ -46,9 +46,9 @@ def _latest(scenario_id: str) -> int | None:
 def _open(place: Place, stored: dict | None, what: str) -> None:
     """Make a place from the store or a file the one on the page, if it reads and evaluates."""
     place = views.pin_versions(place, _latest)
-    outcome = state.evaluated(place)
-    if outcome.problems:
-        state.problem_lines(f"{what} was not opened: the place on the page is unchanged.", outcome.problems)
+    problems = state.opening_problems(place)
+    if problems:
+        state.problem_lines(f"{what} was not opened: the place on the page is unchanged.", problems)
         return
     state.set_place(place, stored, keep_stored=False)
     st.rerun()
