@@ -115,6 +115,17 @@ def clean_text(text: str | None, limit: int) -> str | None:
     return kept or None
 
 
+def rounded(q: Question, value: float) -> float:
+    """A value to the precision the room reads it (`written`): per cent to one decimal place (0.001 of a rate),
+    whole units from 100 up, else three significant figures."""
+    shown = value * q.scale
+    if q.percent:
+        return round(shown, 1) / q.scale
+    if abs(shown) >= 100:
+        return float(round(shown)) / q.scale
+    return float(f"{shown:.3g}") / q.scale
+
+
 def written(q: Question, value: float) -> str:
     """A value as the room reads it: 0.3512 -> '35.1%' for a percent question, 12000 -> '£12,000', 2.345 -> '2.35'
     (per cent to one decimal place, whole numbers from 100 up, else three significant figures)."""
@@ -320,9 +331,12 @@ def component_pdf(c: Component, x: np.ndarray) -> np.ndarray:
         a, b = _pert_shape(c.low, c.mode, c.high)
         t = np.clip((x - c.low) / span, 0.0, 1.0)
         lbeta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
-        with np.errstate(divide="ignore"):
-            dens = np.exp((a - 1) * np.log(t) + (b - 1) * np.log1p(-t) - lbeta) / span
-        return np.where(inside, np.nan_to_num(dens), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # A shape of 1 (the mode at an end) has no power term: its density is finite at that end.
+            left = np.zeros_like(t) if a == 1 else (a - 1) * np.log(t)
+            right = np.zeros_like(t) if b == 1 else (b - 1) * np.log1p(-t)
+            dens = np.exp(left + right - lbeta) / span
+        return np.where(inside, dens, 0.0)
     up = np.where(c.mode > c.low, 2 * (x - c.low) / (span * max(c.mode - c.low, 1e-300)), 0.0)
     down = np.where(c.high > c.mode, 2 * (c.high - x) / (span * max(c.high - c.mode, 1e-300)), 0.0)
     return np.where(inside, np.where(x < c.mode, up, np.where(x > c.mode, down, 2.0 / span)), 0.0)
@@ -443,6 +457,7 @@ class RateLimit:
     clock: Callable[[], float] = time.monotonic
     _seen: dict[str, deque] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _pruned: float = field(default=-math.inf, repr=False)
 
     def _room(self, key: str, limit: int, now: float) -> float:
         times = self._seen.setdefault(key, deque())
@@ -459,6 +474,8 @@ class RateLimit:
                 return max(waits)
             for k, _ in keys:
                 self._seen[k].append(now)
-            if len(self._seen) > 10_000:  # forget idle keys so the table cannot grow without end
+            if len(self._seen) > 10_000 and now >= self._pruned + self.window_s:
+                # Forget idle keys (at most once a window, so a busy table costs nothing extra per call).
                 self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window_s}
+                self._pruned = now
             return 0.0

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from .assumptions_log import timestamp
-from .elicitation import Pool, Question, written
+from .elicitation import Pool, Question, rounded, written
 from .engine import _PATH, UNIT_FIELDS
 from .evaluation import Evaluation
 from .presentation import currency_symbol
@@ -162,8 +162,8 @@ def log_entry(
 
 def use_pool(doc: dict, q: Question, p: Pool, central: bool, entry: dict[str, Any] | None = None) -> dict:
     """The document with the pool as the input's uncertainty (replacing any range it had), the median as its
-    value if `central`, and the round's log entry appended."""
-    doc = set_input(doc, q.key, p.median) if central else copy.deepcopy(doc)
+    value if `central` (as the room read it: 50.9%, not 0.50893...), and the round's log entry appended."""
+    doc = set_input(doc, q.key, rounded(q, p.median)) if central else copy.deepcopy(doc)
     unc = doc.setdefault("uncertainty", {})
     params: list[dict] = [dict(x) for x in unc.get("parameters", [])]
     mixture = {"path": q.key, "dist": "mixture", "components": p.mixture()}
