@@ -146,7 +146,7 @@ def _questions(rnd: Round, me: str) -> None:
             key = f"{rnd.id}-{rnd.stage}-{i}"
             values = []
             for label, field in (("Lowest plausible", "low"), ("Most likely", "mode"), ("Highest plausible", "high")):
-                start = getattr(before.answer, field) * q.scale if before is not None else None
+                start = round(getattr(before.answer, field) * q.scale, 9) if before is not None else None
                 values.append(
                     st.number_input(f"{label}{unit}", value=start, format="%g", key=f"{key}-{field}", step=None)
                 )
