@@ -172,7 +172,7 @@ def _drawn(key: str, _loaded: LoadedPlace, _result: PlaceResult) -> dict[str, An
         "needs_chart": None
         if needs.empty
         else charts.total_place(views.total_place_by_agency(needs)).to_dict(validate=False),
-        "needs_table": None if needs.empty else views.total_place_table(needs),
+        "needs_table": None if needs.empty else views.total_place_table(needs).set_index("Agency"),
     }
 
 
@@ -263,7 +263,7 @@ def total_place_section(ev: Evaluated) -> None:
         )
         return
     st.vega_lite_chart(d["needs_chart"], width="stretch")
-    figures_table(d["needs_table"], names=("Agency", "Needs"))
+    st.table(d["needs_table"])  # an HTML table: the needs' long names wrap
 
 
 def try_later_section(ev: Evaluated) -> None:
