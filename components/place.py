@@ -166,7 +166,7 @@ def _drawn(key: str, _loaded: LoadedPlace, _result: PlaceResult) -> dict[str, An
         "cash_chart": charts.programme_cash(cash, views.place_net_frame(cash)).to_dict(validate=False),
         "agency_chart": None if bars.empty else charts.agency_fund(bars).to_dict(validate=False),
         "agency_table": views.agency_table(agencies),
-        "agency_table_full": views.agency_table(agencies, every_column=True),
+        "agency_table_full": views.agency_table(agencies, terms=True),
         "economic": views.economic_table(result).set_index("Figure"),
         "programmes": views.programmes_table(result, loaded),
         "needs_chart": None
@@ -231,16 +231,17 @@ def agencies_section(ev: Evaluated) -> None:
     else:
         st.info("The fund has no members yet: choose who pools below, under **The fund**.", icon=":material/info:")
     agency = {"Agency": st.column_config.TextColumn(width="medium")}
-    figures_table(d["agency_table"], names=("Agency", "Member"), **agency)
+    figures_table(d["agency_table"], names=("Agency",), **agency)
     st.caption(
-        "Cash totals over the whole calendar. Net cash with the fund = savings it keeps - contributions - costs it "
-        "pays itself; on its own = all its cashable savings - all its costs, as if there were no fund. An agency "
-        "that is not a member keeps its own case; agencies with no cash in or out are left out."
+        "Cash totals over the whole calendar. Net, with the fund = the savings it keeps - its contributions - the "
+        "costs it pays itself; without it = all its cashable savings - all its costs, as if there were no fund. "
+        "An agency that is not a member keeps its own case; agencies with no cash in or out are left out."
     )
     with st.expander(
-        "Every column: the savings each agency keeps and the costs it pays itself", icon=":material/table_rows:"
+        "How each net figure with the fund is made: savings kept - contributions - costs it pays",
+        icon=":material/table_rows:",
     ):
-        figures_table(d["agency_table_full"], names=("Agency", "Member"), **agency)
+        figures_table(d["agency_table_full"], names=("Agency",), **agency)
 
 
 def economic_section(ev: Evaluated) -> None:
@@ -249,7 +250,7 @@ def economic_section(ev: Evaluated) -> None:
     st.caption(
         "Every programme on the place's calendar, real terms, discounted with the place's rate from its start year."
     )
-    figures_table(d["programmes"], names=("Programme", "Saved as", "Starts in", "Scale"))
+    figures_table(d["programmes"], names=("Programme", "Starts in", "Scale", "Pays back", "Saved as"))
     st.caption("Each programme on its own, as the place runs it (its start and scale), with its own discounting.")
 
 

@@ -83,7 +83,10 @@ def start_section() -> None:
             if st.button("Build the place", type="primary", icon=":material/add_location:", disabled=not chosen):
                 _build(name, chosen)
     if editor:
-        st.markdown("**Or start from the example place**: Anytown's fund for the two bundled example programmes.")
+        st.markdown(
+            "**Or start from the example place**: Anytown's fund for the two bundled example programmes (they are "
+            "saved in the store for it, unless the same are there already)."
+        )
         if st.button("Start from the example place", icon=":material/location_city:", key="place-example"):
             _example()
     saved_places_section()

@@ -175,8 +175,8 @@ AGENCY_COLUMNS = {
     "costs_fund_pays": "Costs the fund pays",
     "savings_kept": "Savings kept",
     "costs_own": "Costs it pays",
-    "net_cash": "Net cash, with the fund",
-    "net_without_fund": "Net cash, on its own",
+    "net_cash": "Net, with the fund",
+    "net_without_fund": "Net, without it",
 }
 
 
@@ -222,15 +222,16 @@ def agency_frame(result: PlaceResult, loaded: LoadedPlace) -> pd.DataFrame:
 
 
 SHORT = ("contributions", "savings_to_fund", "costs_fund_pays", "net_cash", "net_without_fund")
+TERMS = ("contributions", "savings_kept", "costs_own", "net_cash")  # net, with the fund = kept - paid in - own costs
 
 
-def agency_table(df: pd.DataFrame, every_column: bool = False) -> pd.DataFrame:
-    """The agencies with any cash in or out (members always), each figure written; the short table leaves out
-    what it keeps and what it pays itself (the terms of its net cash with the fund)."""
+def agency_table(df: pd.DataFrame, terms: bool = False) -> pd.DataFrame:
+    """The agencies with any cash in or out (members always), each figure written: what each puts in, gets
+    back, and ends with; or (terms) how its net cash with the fund is made up."""
     cur, amounts = df.attrs["currency"], list(AGENCY_COLUMNS)[2:]
     df = df[df["member"] | (df[amounts].abs().sum(axis=1) > 0.5)]
-    amounts = amounts if every_column else list(SHORT)
-    out = pd.DataFrame({"Agency": df["agency"], "Member": ["Yes" if m else "No" for m in df["member"]]})
+    amounts = list(TERMS if terms else SHORT)
+    out = pd.DataFrame({"Agency": [f"{a} (member)" if m else a for a, m in zip(df["agency"], df["member"])]})
     for key in amounts:
         out[AGENCY_COLUMNS[key]] = [money(x, cur) for x in df[key]]
     return out.reset_index(drop=True)
@@ -283,10 +284,10 @@ def programmes_table(result: PlaceResult, loaded: LoadedPlace) -> pd.DataFrame:
                 "Programme": names[i],
                 "Starts in": str(p["start_year"]),
                 "Scale": f"{p['scale']:g}",
-                "Saved as": entry.scenario or f"{entry.saved} v{entry.version or '(latest)'}",
                 "NPV to public budgets": money(head["npv_fiscal"], cur),
                 "NPV (public value)": money(head["npv_public_value"], cur),
                 "Pays back": "Not within its horizon" if year is None else str(p["start_year"] + year),
+                "Saved as": entry.scenario or f"{entry.saved} v{entry.version or '(latest)'}",
             }
         )
     return pd.DataFrame(rows)
@@ -377,10 +378,11 @@ def try_later_frame(loaded: LoadedPlace, which: int, delays: Iterable[int] = DEL
                 "starts": [moved.place.start_of(i) for i in range(len(moved.programmes)) if which in (ALL, i)],
                 "bridge_needed": res["fund"]["bridge_needed"],
                 "sustaining_year": None if year is None else res["years"][year],
+                "last_year": res["years"][-1],
                 "npv_public_value": res["economic"]["npv_public_value"],
             }
         )
-    df = pd.DataFrame(rows, columns=["delay", "starts", "bridge_needed", "sustaining_year", "npv_public_value"])
+    df = pd.DataFrame(rows, columns=[*rows[0]] if rows else None)
     df.attrs["currency"] = loaded.place.settings.currency
     return df
 
@@ -388,14 +390,14 @@ def try_later_frame(loaded: LoadedPlace, which: int, delays: Iterable[int] = DEL
 def try_later_table(df: pd.DataFrame) -> pd.DataFrame:
     cur = df.attrs["currency"]
     base = df["bridge_needed"].iloc[0]
-    pairs, years = zip(df["delay"], df["bridge_needed"]), df["sustaining_year"]
+    pairs, years = zip(df["delay"], df["bridge_needed"]), zip(df["sustaining_year"], df["last_year"])
     return pd.DataFrame(
         {
             "Start later by": ["As planned" if d == 0 else f"{d} year{'s' if d > 1 else ''}" for d in df["delay"]],
             "Starts in": [", ".join(map(str, s)) for s in df["starts"]],
             "Bridge needed": [money(x, cur) for x in df["bridge_needed"]],
             "Change in the bridge": ["" if d == 0 else money(x - base, cur, signed=True) for d, x in pairs],
-            "Pays its own way from": ["Not within the calendar" if missing(y) else f"{y:.0f}" for y in years],
+            "Pays its own way from": [f"Not by {last}" if missing(y) else f"{y:.0f}" for y, last in years],
             "NPV (public value)": [money(x, cur) for x in df["npv_public_value"]],
         }
     )

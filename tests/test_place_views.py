@@ -193,9 +193,13 @@ def test_each_agency_puts_in_and_gets_back(small):
     assert nhs["savings_kept"] == pytest.approx(500) and nhs["net_cash"] == pytest.approx(500)
     assert df.loc["council", "agency"] == "County council"  # both programmes name it alike
     table = pv.agency_table(pv.agency_frame(result, loaded))
-    assert table.iloc[0].tolist() == ["County council", "Yes", "£500", "£2,000", "£1,000", "£1,500", "£3,000"]
-    full = pv.agency_table(pv.agency_frame(result, loaded), every_column=True)
-    assert list(full.columns) == list(pv.AGENCY_COLUMNS.values())
+    assert table.iloc[0].tolist() == ["County council (member)", "£500", "£2,000", "£1,000", "£1,500", "£3,000"]
+    assert table["Agency"].tolist() == ["County council (member)", "NHS board", "Police force"]
+    terms = pv.agency_table(pv.agency_frame(result, loaded), terms=True)
+    assert list(terms.columns) == ["Agency", "Contributions", "Savings kept", "Costs it pays", "Net, with the fund"]
+    # 2,000 kept - 500 paid in - 0 = 1,500; the police: 0 - 0 - 1,000
+    assert terms.iloc[0].tolist() == ["County council (member)", "£500", "£2,000", "£0", "£1,500"]
+    assert terms.iloc[2].tolist() == ["Police force", "£0", "£0", "£1,000", "-£1,000"]
     bars = pv.agency_fund_frame(pv.agency_frame(result, loaded))
     assert bars[["side", "part", "amount"]].values.tolist() == [
         [pv.PUTS_IN, "Contributions", 500],
@@ -237,6 +241,8 @@ def test_try_starting_later(small):
     table = pv.try_later_table(df)
     assert table["Start later by"].tolist() == ["As planned", "1 year", "2 years"]
     assert table["Change in the bridge"].tolist() == ["", "£0", "-£500"]
+    assert table["Pays its own way from"].tolist() == ["2027", "2028", "2029"]
+    assert df["last_year"].tolist() == [2029, 2030, 2031]  # each delay's own calendar
     both = pv.try_later_frame(loaded, pv.ALL, delays=[1])
     assert both["starts"].tolist() == [[2027, 2028]]
     # The place itself is untouched
