@@ -100,7 +100,7 @@ def _code_form(typed: bool, closed: bool) -> None:
     st.rerun()
 
 
-@st.fragment(run_every=5)
+@st.fragment(run_every=3)
 def _watch(round_id: str, stage: int) -> None:
     """Every few seconds: has the facilitator started the second round or closed this one? Then redraw."""
     try:
