@@ -279,10 +279,11 @@ class UncertainParameter(_Model):
         lows: list[float] = [c["low"] for c in parts if _number(c.get("low"))]
         highs: list[float] = [c["high"] for c in parts if _number(c.get("high"))]
         data = dict(data)
-        if "low" not in data and lows:
-            data["low"] = min(lows)
-        if "high" not in data and highs:
-            data["high"] = max(highs)
+        # Without a usable component the components' own problems are reported; 0 only stands in.
+        if "low" not in data:
+            data["low"] = min(lows) if lows else 0.0
+        if "high" not in data:
+            data["high"] = max(highs) if highs else 0.0
         return data
 
 

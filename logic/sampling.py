@@ -179,7 +179,10 @@ class Mixture:
         span = F[hi] - F[lo]
         t = np.where(span > 0, (u - F[lo]) / np.where(span > 0, span, 1.0), 1.0)
         out = x[lo] + np.clip(t, 0.0, 1.0) * (x[hi] - x[lo])
-        return np.where(i == 0, x[0], np.where(i >= len(F), x[-1], out))
+        # A draw in a jump of F (an opinion with no spread, a normal's mass piled on a bound) is the jump's point.
+        out = np.where(np.nextafter(x[hi], -np.inf) == x[lo], x[hi], out)
+        out = np.where(i == 0, x[0], np.where(i >= len(F), x[-1], out))
+        return np.clip(out, *self.valid)
 
     def mean(self) -> float:
         """The pool's mean: the weighted mean of its components' means (by the grid for a clipped normal)."""
