@@ -7,6 +7,7 @@ from components.presenter import presenter_style
 from components.step import prompt
 
 presenter_style()
+scenarios.open_from_link()
 st.title("Scenarios")
 prompt("scenarios")
 scenarios.where_from()
@@ -16,5 +17,6 @@ st.subheader("Files: snapshot, workbook, board report")
 scenarios.files_section()
 st.subheader("Saved scenarios and their history")
 scenarios.saved_section()
+scenarios.deletions()
 st.subheader("Compare two scenarios or versions")
 scenarios.compare_section()

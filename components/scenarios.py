@@ -8,14 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from logic import Scenario, ScenarioError, dump_scenario, load_scenario, snapshot_sha256
+from logic.access import EDIT, MANAGE, VIEW, ScenarioAccess
 from logic.assumptions_log import without_log
 from logic.compare import headline_changes, input_differences
 from logic.presentation import format_figure, m_value, missing, money, multiple, number, payback, rate, ratio
 from logic.store import Store, StoreError, database_url
 from logic.views import stored_versions_table
 
-from .auth import can_edit, current_user, secrets_settings
+from .auth import can_edit, current_user, current_viewer, secrets_settings
 from .notice import remember_opening, show_notice
+from .sharing import deletions_section, sharing_panel
 from .state import evaluation, mark_saved, scenario, start_scenario
 from .tables import figures_table
 
@@ -30,7 +32,8 @@ def _store(url: str) -> Store:
 
 
 def store() -> Store:
-    return _store(database_url(secrets_settings()))
+    """The scenario store as the person signed in sees it: only what they may see (everything with sign-in off)."""
+    return _store(database_url(secrets_settings())).as_viewer(current_viewer())
 
 
 def _file_stem(sc: Scenario) -> str:
@@ -178,6 +181,36 @@ def files_section() -> None:
     st.rerun()
 
 
+def open_from_link() -> None:
+    """Open the saved version a link names (?scenario=ID&version=N): a link anyone may send round.
+
+    Through the store as the person signed in sees it, so a link to a scenario they may not see says
+    it does not exist, exactly as for one that does not.
+    """
+    scenario_id = st.query_params.get("scenario")
+    if not scenario_id:
+        return
+    wanted = st.query_params.get("version", "")
+    try:
+        versions = store().versions(scenario_id)
+        chosen = next((v for v in versions if str(v.version) == wanted), None) if wanted else versions[0]
+        if chosen is None:
+            raise StoreError(f"the link names a version ({wanted}) this scenario does not have")
+    except (StoreError, IndexError) as exc:
+        st.error(f"The link could not be opened: {exc}.")
+        return
+    st.query_params.clear()
+    _open_version(scenario_id, chosen.version, chosen.locked)
+
+
+def _link(scenario_id: str, version: int) -> str:
+    try:
+        base = str(st.context.url).split("?", 1)[0]
+    except Exception:  # no browser context (tests): the path alone
+        base = "scenarios"
+    return f"{base}?scenario={scenario_id}&version={version}"
+
+
 def _open_version(scenario_id: str, version: int, locked: bool) -> None:
     try:
         sc = store().load(scenario_id, version)
@@ -212,23 +245,27 @@ def saved_section() -> None:
         return
     show_notice("saved")
     st.dataframe(stored_versions_table(versions), hide_index=True, width="stretch")
+    sharing_panel(store(), chosen, info.name)
     numbers = [v.version for v in versions]
     picked = st.selectbox("Version", numbers, key=f"version-{chosen}", format_func=lambda n: f"Version {n}")
     v = next(x for x in versions if x.version == picked)
     editor = can_edit()
+    level = _level(chosen)
+    changer = editor and level >= EDIT  # sign off, unlock: anyone it is shared with as editor
     who = _author_default() or "unknown"
     cols = st.columns(4)
     if cols[0].button("Open this version", icon=":material/open_in_browser:", key="open-version"):
         _open_version(chosen, picked, v.locked)
     if editor and cols[1].button("Fork it", icon=":material/fork_right:", key="fork-version"):
         _fork(chosen, picked, who)
+    st.caption(f"Link to version {picked}, for anyone who may see it: `{_link(chosen, picked)}`")
     if v.locked:
-        if editor and cols[2].button("Unlock", icon=":material/lock_open:", key="unlock-version"):
+        if changer and cols[2].button("Unlock", icon=":material/lock_open:", key="unlock-version"):
             _act(lambda: store().unlock(chosen, picked, author=who))
         st.caption(f"Version {picked} was signed off by {v.locked_by} on {v.locked_at:%d %b %Y %H:%M} UTC.")
-    elif editor and cols[2].button("Sign off (lock)", icon=":material/lock:", key="lock-version"):
+    elif changer and cols[2].button("Sign off (lock)", icon=":material/lock:", key="lock-version"):
         _act(lambda: store().lock(chosen, picked, author=who))
-    if not editor:
+    if not editor or level < MANAGE:  # deleting is for its owner
         return
     with cols[3].popover("Delete scenario", icon=":material/delete:"):
         st.write(
@@ -237,13 +274,28 @@ def saved_section() -> None:
         typed = st.text_input("Type the scenario's name to confirm", key=f"confirm-delete-{chosen}")
         if st.button("Delete for good", type="primary", key="delete-scenario", disabled=typed != info.name):
             try:
-                store().delete_scenario(chosen, confirm_name=typed)
+                store().delete_scenario(chosen, confirm_name=typed, author=who)
             except StoreError as exc:
                 st.error(str(exc))
             else:
                 if stored.get("scenario_id") == chosen:
                     st.session_state.pop(STORED, None)
                 st.rerun()
+
+
+def _level(scenario_id: str) -> int:
+    """What the person signed in may do with a saved scenario (everything with sign-in off)."""
+    s = store()
+    if s.viewer is None:
+        return MANAGE
+    try:
+        return ScenarioAccess(s).sharing(scenario_id).level
+    except StoreError:
+        return VIEW
+
+
+def deletions() -> None:
+    deletions_section(store())
 
 
 def _act(action) -> None:

@@ -1,18 +1,20 @@
-"""Optional sign-in for a hosted team dashboard: password hashes, users and roles.
+"""Sign-in for a hosted team dashboard: single sign-on settings, password hashes, users and roles.
 
-Pure Python (no Streamlit): components/auth.py draws the form and keeps the
-signed-in name in session state; everything that decides who may do what is here.
+Pure Python (no Streamlit): components/auth.py draws the sign-in page and keeps who is signed in;
+everything that decides who may do what is here and in logic/identity.py (single sign-on through
+Streamlit's `st.login`, roles from identity).
 
-Passwords are never stored, only scrypt hashes with a random salt per user, as
-one string `scrypt$n$r$p$salt_b64$hash_b64` that goes into secrets.toml:
+For a small team without single sign-on, passwords: never stored, only scrypt hashes with a random
+salt per user, as one string `scrypt$n$r$p$salt_b64$hash_b64` that goes into secrets.toml:
 
-    [auth]
+    [passwords]
     enabled = true
-    [auth.users.alice]
+    [passwords.users.alice]
     password_hash = "scrypt$32768$8$3$..."
     role = "editor"
 
-Make a hash with `python -m logic.auth` (asks for the password twice).
+Files that still have these under [auth] (where Streamlit's own sign-in reads its settings) keep
+working, with a warning saying what to rename. Make a hash with `python -m logic.auth`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from secrets import token_bytes, token_urlsafe
 from types import MappingProxyType
+from typing import Any
+
+from .identity import PROVIDER_KEYS, SHARED_KEYS, SSOConfig, SSOConfigError, sso_from_secrets, sso_wanted
 
 ROLES = ("viewer", "editor")
 
@@ -53,14 +58,18 @@ MAX_PASSWORD_CHARS = 1024
 MAX_FAILURES = 5
 LOCKOUT_SECONDS = 30.0
 
-# Keys Streamlit itself reads from [auth] (its cookie signing secret); allowed and left to Streamlit.
-_STREAMLIT_AUTH_KEYS = {"cookie_secret"}
-_AUTH_KEYS = {"enabled", "users"} | _STREAMLIT_AUTH_KEYS
+# Keys of the password section. Under the old [auth] name, Streamlit's own keys may sit beside them.
+_PASSWORD_KEYS = {"enabled", "users"}
+_STREAMLIT_AUTH_KEYS = {"cookie_secret"} | SHARED_KEYS | PROVIDER_KEYS
 _USER_KEYS = {"password_hash", "role"}
+RENAME_WARNING = (
+    "The passwords are under [auth] in secrets.toml, where Streamlit's own single sign-on reads its settings. "
+    "They still work for now: rename [auth] to [passwords] and each [auth.users.NAME] to [passwords.users.NAME]."
+)
 
 
 class ConfigError(ValueError):
-    """The [auth] section of secrets.toml cannot be used; `problems` says where and why."""
+    """The sign-in settings in secrets.toml cannot be used; `problems` says where and why."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
@@ -69,12 +78,22 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class User:
+    """Someone signed in. `name` is how records name them: the account name with a password, or
+    "Name <email>" with single sign-on (the author of a version, a sign-off, a log entry)."""
+
     name: str
     role: str
+    email: str | None = field(default=None, repr=False)
+    display_name: str | None = field(default=None, repr=False)
+    groups: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def can_edit(self) -> bool:
         return self.role == "editor"
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
 
 
 # --- hashing ---------------------------------------------------------------------------------
@@ -174,71 +193,55 @@ class Account:
 
 @dataclass(frozen=True)
 class AuthConfig:
-    users: Mapping[str, Account]
+    users: Mapping[str, Account]  # password accounts; empty with single sign-on alone
+    sso: SSOConfig | None = None
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def from_secrets(cls, secrets: Mapping) -> AuthConfig | None:
         """The sign-in settings in `secrets` (st.secrets or a dict), or None when sign-in is off.
 
-        Off means no [auth] section, or `enabled = false`. Anything doubtful is a ConfigError
+        Off means no [passwords], no single sign-on in [auth] and no old password settings in [auth],
+        or passwords with `enabled = false` and no single sign-on. Anything doubtful is a ConfigError
         (the app then shows only the error): sign-in must never fall open by accident.
         """
-        section = secrets.get("auth") if isinstance(secrets, Mapping) else None
-        if section is None:
+        if not isinstance(secrets, Mapping):
             return None
-        if not isinstance(section, Mapping):
+        auth, passwords, roles = secrets.get("auth"), secrets.get("passwords"), secrets.get("roles")
+        if auth is not None and not isinstance(auth, Mapping):
             raise ConfigError(["[auth] must be a section (a table), not a single value"])
-        # A section that exists means sign-in is wanted: only an explicit `enabled = false` turns it off.
-        enabled = section.get("enabled", True)
-        if not isinstance(enabled, bool):
-            raise ConfigError([f"[auth] enabled must be true or false, got {enabled!r}"])
-        if not enabled:
-            return None
-
-        problems = []
-        unknown = sorted(set(section) - _AUTH_KEYS)
-        if unknown:
-            problems.append(f"[auth] has unknown keys {', '.join(unknown)} (allowed: enabled, users)")
-        users = section.get("users", {})
-        if not isinstance(users, Mapping):
-            raise ConfigError([*problems, "[auth.users] must be a section with one sub-section per user"])
-        accounts = {}
-        for name, entry in users.items():
-            where = f"[auth.users.{name}]"
-            before = len(problems)
-            if not isinstance(name, str) or not name.strip() or name != name.strip():
-                problems.append(f"{where}: a user name must be non-empty, without leading or trailing spaces")
-            if not isinstance(entry, Mapping):
-                problems.append(f"{where} must be a section with password_hash and role")
-                continue
-            if "password" in entry:
-                # Named explicitly: the usual mistake, and the one that matters.
-                problems.append(
-                    f"{where} has a plain-text `password`: remove it and store only `password_hash` "
-                    "(make one with `python -m logic.auth`)"
-                )
-            extra = sorted(set(entry) - _USER_KEYS - {"password"})
-            if extra:
-                problems.append(f"{where} has unknown keys {', '.join(extra)} (allowed: password_hash, role)")
-            role = entry.get("role")
-            if role not in ROLES:
-                problems.append(f"{where}: role must be one of {', '.join(ROLES)}, got {role!r}")
-            stored = entry.get("password_hash")
-            if stored is None:
-                problems.append(f"{where} has no password_hash (make one with `python -m logic.auth`)")
-            else:
-                try:
-                    _parse_hash(stored)
-                except ValueError as exc:
-                    problems.append(f"{where}: password_hash is malformed: {exc}")
-            # No new problem means both are strings: role is one of ROLES and the hash parsed.
-            if len(problems) == before and isinstance(role, str) and isinstance(stored, str):
-                accounts[name] = Account(role=role, password_hash=stored)
-        if not users:
-            problems.append("sign-in is on but no users are listed: add [auth.users.NAME] sections")
+        auth = auth or {}
+        legacy = bool(_PASSWORD_KEYS & set(auth))
+        problems: list[str] = []
+        warnings: tuple[str, ...] = ()
+        accounts: dict[str, Account] | None = None
+        if passwords is not None:
+            if legacy:
+                problems.append("passwords are set twice, under [passwords] and under [auth]: keep [passwords] only")
+            accounts = _password_accounts(passwords, "passwords", set(), problems)
+        elif legacy:
+            warnings = (RENAME_WARNING,)
+            extra = {k for k, v in auth.items() if isinstance(v, Mapping) and k != "users"}
+            accounts = _password_accounts(auth, "auth", _STREAMLIT_AUTH_KEYS | extra, problems)
+        sso = None
+        if sso_wanted(auth):
+            try:
+                sso = sso_from_secrets(auth, roles)
+            except SSOConfigError as exc:
+                problems += exc.problems
+        elif not legacy and set(auth) - SHARED_KEYS:
+            unknown = ", ".join(sorted(set(auth) - SHARED_KEYS))
+            problems.append(f"[auth] has unknown keys {unknown} (single sign-on needs redirect_uri, cookie_secret...)")
+        elif roles is not None:
+            problems.append(
+                "[roles] says who may sign in, but single sign-on is not set up in [auth] "
+                "(redirect_uri, cookie_secret and a provider): until it is, the app stays closed"
+            )
         if problems:
             raise ConfigError(problems)
-        return cls(users=MappingProxyType(accounts))
+        if not accounts and sso is None:
+            return None
+        return cls(users=MappingProxyType(accounts or {}), sso=sso, warnings=warnings)
 
     def user(self, name: str | None) -> User | None:
         """The user called `name` with their current role, or None if there is no such user."""
@@ -248,8 +251,65 @@ class AuthConfig:
         return User(name, account.role) if account else None
 
     def _dummy_hash(self) -> str:
-        h = _parse_hash(next(iter(self.users.values())).password_hash)
-        return _dummy_hash(h.n, h.r, h.p)
+        first = next(iter(self.users.values()), None)
+        h = _parse_hash(first.password_hash) if first else None
+        return _dummy_hash(h.n, h.r, h.p) if h else _dummy_hash(SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+def _password_accounts(section: Any, name: str, allowed: set[str], problems: list[str]) -> dict[str, Account] | None:
+    """The accounts in a password section ([passwords], or the old [auth]); None when it is switched off."""
+    if not isinstance(section, Mapping):
+        problems.append(f"[{name}] must be a section (a table), not a single value")
+        return None
+    # A section that exists means sign-in is wanted: only an explicit `enabled = false` turns it off.
+    enabled = section.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.append(f"[{name}] enabled must be true or false, got {enabled!r}")
+        return None
+    if not enabled:
+        return None
+    unknown = sorted(set(section) - _PASSWORD_KEYS - allowed)
+    if unknown:
+        problems.append(f"[{name}] has unknown keys {', '.join(unknown)} (allowed: enabled, users)")
+    users = section.get("users", {})
+    if not isinstance(users, Mapping):
+        problems.append(f"[{name}.users] must be a section with one sub-section per user")
+        return None
+    accounts = {}
+    for user, entry in users.items():
+        where = f"[{name}.users.{user}]"
+        before = len(problems)
+        if not isinstance(user, str) or not user.strip() or user != user.strip():
+            problems.append(f"{where}: a user name must be non-empty, without leading or trailing spaces")
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where} must be a section with password_hash and role")
+            continue
+        if "password" in entry:
+            # Named explicitly: the usual mistake, and the one that matters.
+            problems.append(
+                f"{where} has a plain-text `password`: remove it and store only `password_hash` "
+                "(make one with `python -m logic.auth`)"
+            )
+        extra = sorted(set(entry) - _USER_KEYS - {"password"})
+        if extra:
+            problems.append(f"{where} has unknown keys {', '.join(extra)} (allowed: password_hash, role)")
+        role = entry.get("role")
+        if role not in ROLES:
+            problems.append(f"{where}: role must be one of {', '.join(ROLES)}, got {role!r}")
+        stored = entry.get("password_hash")
+        if stored is None:
+            problems.append(f"{where} has no password_hash (make one with `python -m logic.auth`)")
+        else:
+            try:
+                _parse_hash(stored)
+            except ValueError as exc:
+                problems.append(f"{where}: password_hash is malformed: {exc}")
+        # No new problem means both are strings: role is one of ROLES and the hash parsed.
+        if len(problems) == before and isinstance(role, str) and isinstance(stored, str):
+            accounts[user] = Account(role=role, password_hash=stored)
+    if not users:
+        problems.append(f"sign-in is on but no users are listed: add [{name}.users.NAME] sections")
+    return accounts
 
 
 # --- signing in ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ Rules the store keeps, because a business case is audited after the fact:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 import secrets as _secrets
@@ -30,6 +31,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from . import access
+from .access import Viewer
 from .model import Scenario
 from .snapshots import ScenarioError, dump_scenario, parse_scenario, read_yaml, scenario_to_dict
 from .store_config import DEFAULT_SQLITE_PATH, PROJECT_DIR, database_url, normalise_url
@@ -89,7 +92,14 @@ T = TypeVar("T")
 
 
 class Store:
-    """Saved scenarios and their versions. Safe to share between threads and processes."""
+    """Saved scenarios and their versions. Safe to share between threads and processes.
+
+    As made, a store sees everything (the command line, scripts, sign-in off). `as_viewer(v)` gives the
+    same store as one signed-in person sees it: only what they may see (logic/access.py), every other
+    scenario answered as not found, and their identity, not a typed name, recorded as the author.
+    """
+
+    viewer: Viewer | None = None
 
     def __init__(self, url: str | None = None):
         self.url = normalise_url(url) if url else database_url()
@@ -135,6 +145,16 @@ class Store:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("toc_write") else "BEGIN")
 
         return engine
+
+    def as_viewer(self, viewer: Viewer | None) -> Store:
+        """This store as `viewer` sees it (None: everything). Shares the connections."""
+        scoped = copy.copy(self)
+        scoped.viewer = viewer
+        return scoped
+
+    def _author(self, author: str) -> str:
+        # Signed in, the record names who is signed in, whatever was typed.
+        return check_author(self.viewer.label if self.viewer is not None else author)
 
     def close(self) -> None:
         """Release the connections (the store can still be used; it reconnects)."""
@@ -202,7 +222,8 @@ class Store:
         If based_on names a locked version, the edit is saved as version 1 of a new scenario forked
         from it instead; the returned VersionInfo carries the new scenario_id.
         """
-        author, message = check_author(author), check_message(message)
+        access.require_editor(self.viewer)
+        author, message = self._author(author), check_message(message)
         snapshot, digest = _canonical(sc)
         if scenario_id is None:
             return self._write(lambda conn: self._new_scenario(conn, sc.name, snapshot, digest, author, message))
@@ -210,6 +231,7 @@ class Store:
         def work(conn: Connection) -> VersionInfo:
             # One statement locks the scenario row and reads what the save depends on; the lock is
             # held until commit, so it is kept to this, one INSERT ... SELECT, and the commit.
+            allowed = access.require(conn, scenario_id, self.viewer, access.VIEW)
             v = versions_table.c
             base = versions_table.alias("base")
             found = conn.execute(
@@ -230,6 +252,8 @@ class Store:
                 return self._new_scenario(
                     conn, sc.name, snapshot, digest, author, message, forked_from=(scenario_id, based_on)
                 )
+            if allowed < access.EDIT:
+                access.require(conn, scenario_id, self.viewer, access.EDIT, found.name)
             listed = db_text(sc.name)
             if found.name != listed:  # the scenario is listed under the name of its latest version
                 conn.execute(scenarios_table.update().where(scenarios_table.c.id == scenario_id).values(name=listed))
@@ -254,7 +278,8 @@ class Store:
 
     def fork(self, scenario_id: str, version: int, author: str, name: str | None = None) -> VersionInfo:
         """A new scenario whose version 1 is a copy of the given version (renamed if name is given)."""
-        author = check_author(author)
+        access.require_editor(self.viewer)
+        author = self._author(author)
 
         def work(conn: Connection) -> VersionInfo:
             row = self._version_row(conn, scenario_id, version)
@@ -296,6 +321,7 @@ class Store:
                 forked_from_version=forked_from[1] if forked_from else None,
             )
         )
+        access.grant_defaults(conn, new_id, self.viewer)
         return self._insert_version(conn, new_id, 1, snapshot, digest, author, message, None, now)
 
     def _insert_version(
@@ -318,10 +344,11 @@ class Store:
 
     def lock(self, scenario_id: str, version: int, author: str) -> VersionInfo:
         """Sign a version off: from now on it cannot be deleted, and an edit of it forks."""
-        author = check_author(author)
+        author = self._author(author)
 
         def work(conn: Connection) -> VersionInfo:
-            self._lock_scenario(conn, scenario_id)
+            name = self._lock_scenario(conn, scenario_id).name
+            access.require(conn, scenario_id, self.viewer, access.EDIT, name)
             row = self._version_row(conn, scenario_id, version)
             if row.locked:  # already signed off: keep who signed it and when
                 return version_info(row._mapping)
@@ -332,10 +359,11 @@ class Store:
 
     def unlock(self, scenario_id: str, version: int, author: str) -> VersionInfo:
         """Withdraw the sign-off. The content of the version is unchanged either way."""
-        check_author(author)
+        self._author(author)
 
         def work(conn: Connection) -> VersionInfo:
-            self._lock_scenario(conn, scenario_id)
+            name = self._lock_scenario(conn, scenario_id).name
+            access.require(conn, scenario_id, self.viewer, access.EDIT, name)
             row = self._version_row(conn, scenario_id, version)
             if row.locked:
                 self._set_lock(conn, scenario_id, version, False, None, None)
@@ -353,11 +381,16 @@ class Store:
 
     # --- deleting ---
 
-    def delete_scenario(self, scenario_id: str, confirm_name: str) -> None:
-        """Delete a scenario and all its versions: only when confirm_name is its name and nothing is signed off."""
+    def delete_scenario(self, scenario_id: str, confirm_name: str, author: str | None = None) -> None:
+        """Delete a scenario and all its versions: only when confirm_name is its name and nothing is signed off.
+
+        Who deleted it, when, and how many versions it had are kept (logic/access.py, deletions).
+        """
+        by = self._author(author or "") if self.viewer is not None or author else None
 
         def work(conn: Connection) -> None:
             name = self._lock_scenario(conn, scenario_id).name
+            access.require(conn, scenario_id, self.viewer, access.MANAGE, name)
             if confirm_name != name:
                 raise StoreError(f"to delete '{name}', type its name exactly; nothing was deleted")
             locked = self._locked_versions(conn, scenario_id)
@@ -366,15 +399,17 @@ class Store:
                 raise LockedError(
                     f"'{name}' has signed-off (locked) versions ({listed}); unlock them first. Nothing was deleted"
                 )
+            count = conn.execute(select(func.count()).where(versions_table.c.scenario_id == scenario_id)).scalar_one()
             conn.execute(versions_table.delete().where(versions_table.c.scenario_id == scenario_id))
             conn.execute(scenarios_table.delete().where(scenarios_table.c.id == scenario_id))
+            access.record_deletion(conn, scenario_id, name, count, by)
 
         self._write(work)
 
     # --- reading ---
 
     def list_scenarios(self) -> list[ScenarioInfo]:
-        """Every scenario, the most recently saved first."""
+        """Every scenario the viewer may see, the most recently saved first."""
         v = versions_table.c
 
         def work(conn: Connection) -> list[ScenarioInfo]:
@@ -386,6 +421,7 @@ class Store:
             rows = conn.execute(
                 select(scenarios_table, latest.c.latest, latest.c.saved)
                 .join(latest, latest.c.scenario_id == scenarios_table.c.id)
+                .where(access.visible(scenarios_table.c.id, self.viewer))
                 .order_by(latest.c.saved.desc(), scenarios_table.c.name, scenarios_table.c.id)
             ).all()
             locks: dict[str, list[int]] = {}
@@ -443,8 +479,8 @@ class Store:
         if for_update:
             query = query.with_for_update()  # PostgreSQL row lock; SQLite is already locked by BEGIN IMMEDIATE
         row = conn.execute(query).first()
-        if row is None:
-            raise StoreError(f"there is no saved scenario '{scenario_id}' (it may have been deleted)")
+        if row is None or (self.viewer is not None and not access.level(conn, scenario_id, self.viewer)):
+            raise access.not_found(scenario_id)  # the same words for "not there" and "not yours to see"
         return row
 
     def _lock_scenario(self, conn: Connection, scenario_id: str):

@@ -128,6 +128,34 @@ elicit_answers_table = Table(
     CheckConstraint("low <= mode AND mode <= high", name="toc_elicit_answers_order"),
 )
 
+# Who may see and change a saved scenario (logic/access.py). New tables, not new columns, so a store made before
+# them opens unchanged: they are created on open, and a scenario with no rows (saved before, or while sign-in was
+# off) stays open to everyone signed in. No foreign key: the rows outlive a deleted scenario, so its deletion
+# record is shown to the people who could see it.
+access_table = Table(
+    "toc_scenario_access",
+    metadata,
+    Column("scenario_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # owner | person | domain | group | everyone
+    Column("principal", String(320), nullable=False),  # an email, account:NAME, a domain, a group id, or *
+    Column("role", String(16), nullable=False),  # owner | editor | viewer
+    Column("granted_by", String(MAX_AUTHOR), nullable=True),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("scenario_id", "kind", "principal", name="toc_scenario_access_pk"),
+    CheckConstraint("kind IN ('owner', 'person', 'domain', 'group', 'everyone')", name="toc_scenario_access_kind"),
+    CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="toc_scenario_access_role"),
+)
+
+deletions_table = Table(
+    "toc_scenario_deletions",
+    metadata,
+    Column("scenario_id", String(64), primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("versions", Integer, nullable=False),
+    Column("deleted_by", String(MAX_AUTHOR), nullable=True),
+    Column("deleted_at", DateTime(timezone=True), nullable=False),
+)
+
 _CONTENT_COLUMNS = "scenario_id, version, author, message, created_at, based_on, snapshot, sha256"
 CHANGED = "a saved version cannot be changed; save a new version instead"
 DELETE_LOCKED = "a signed-off (locked) version cannot be deleted"
