@@ -426,3 +426,39 @@ def test_both_ways_in_on_one_page(secrets, digest):
 def test_an_unverified_email_gets_no_access_and_is_told_why(secrets):
     at = _app(secrets, {"is_logged_in": True, "email": "alice@anytown.gov.uk", "email_verified": False, "name": "A"})
     assert [t.value for t in at.title] == ["No access"] and "did not confirm an email address" in _texts(at)
+
+
+# --- the example settings and the real app ---------------------------------------------------------
+
+
+def test_the_example_settings_stay_closed_until_the_secrets_are_filled_in(digest):
+    import tomllib
+
+    sso = tomllib.loads((ROOT / ".streamlit" / "secrets.sso.example.toml").read_text())
+    message = _problems(copy.deepcopy(sso))
+    assert "cookie_secret must be a random string" in message
+    assert "[auth.microsoft] is missing client_secret" in message
+    assert "[auth.google] is missing client_secret" in message
+    sso["auth"]["cookie_secret"] = COOKIE_SECRET
+    sso["auth"]["microsoft"]["client_secret"] = sso["auth"]["google"]["client_secret"] = "filled in"
+    config = AuthConfig.from_secrets(sso)
+    assert [p.label for p in config.sso.providers] == ["Microsoft", "Google"]
+    who = identity_from_claims({"preferred_username": "Sam@Anytown.gov.uk", "name": "Sam"}, config.sso.roles)
+    assert config.sso.roles.role_for(who) == "viewer"
+    passwords = tomllib.loads((ROOT / ".streamlit" / "secrets.passwords.example.toml").read_text())
+    assert "password_hash is malformed" in _problems(copy.deepcopy(passwords))
+    passwords["passwords"]["users"]["Their Name"]["password_hash"] = digest
+    assert AuthConfig.from_secrets(passwords).user("Their Name") == User("Their Name", "editor")
+
+
+def test_in_the_real_app_an_edit_is_logged_under_the_signed_in_identity(secrets):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    at.user = {"is_logged_in": True, "email": "alice@anytown.gov.uk", "name": "Alice Smith"}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    name = next(t for t in at.text_input if t.label == "Programme name")
+    name.input("Renamed by Alice").run()
+    log = at.session_state["scenario"].log
+    assert log[-1].after == "Renamed by Alice" and log[-1].by == "Alice Smith <alice@anytown.gov.uk>"
