@@ -75,7 +75,7 @@ def _signed_in(config: AuthConfig) -> User | None:
     role = config.sso.roles.role_for(who)
     if role is None:
         return None
-    return User(name=who.label, role=role, email=who.email, display_name=who.name, groups=who.groups)
+    return User(name=who.label, role=role, email=who.email, display_name=who.name, groups=who.groups, key=who.key)
 
 
 def current_user() -> User | None:
@@ -110,9 +110,9 @@ def current_viewer() -> Viewer | None:
     user = _signed_in(config)
     if user is None:
         return Viewer(key="", label="", can_edit=False)
-    if user.email:
-        domain = user.email.rsplit("@", 1)[1]
-        return Viewer(key=user.email, label=user.name, can_edit=user.can_edit, domain=domain, groups=user.groups)
+    if user.key:  # single sign-on
+        domain = user.email.rsplit("@", 1)[1] if user.email else None
+        return Viewer(key=user.key, label=user.name, can_edit=user.can_edit, domain=domain, groups=user.groups)
     return Viewer(key=f"account:{user.name}", label=user.name, can_edit=user.can_edit)
 
 
@@ -150,7 +150,7 @@ def gate() -> User | None:
         st.caption(f"Signed in as **{_md(user.shown_name)}** ({user.role})")
         if user.email:
             st.caption(_md(user.email))
-        sso = user.email is not None
+        sso = user.key is not None
         st.button("Sign out", key="auth-sign-out", on_click=_sign_out, args=(sso,), icon=":material/logout:")
     return user
 

@@ -24,6 +24,7 @@ from .tables import figures_table
 STORED = "stored"  # where the current scenario came from: {"scenario_id", "version", "locked"}
 UPLOADED = "uploaded-file"  # the last uploaded file opened, so a rerun does not open it again
 CURRENT = "current"
+SHOWN = "saved-shown"  # (id, name) of the saved scenario the history shows, for "Who can see it" below it
 
 
 @st.cache_resource(show_spinner=False)
@@ -224,6 +225,7 @@ def _open_version(scenario_id: str, version: int, locked: bool) -> None:
 
 
 def saved_section() -> None:
+    st.session_state.pop(SHOWN, None)
     try:
         scenarios = store().list_scenarios()
     except StoreError as exc:
@@ -245,7 +247,7 @@ def saved_section() -> None:
         return
     show_notice("saved")
     st.dataframe(stored_versions_table(versions), hide_index=True, width="stretch")
-    sharing_panel(store(), chosen, info.name)
+    st.session_state[SHOWN] = (chosen, info.name)
     numbers = [v.version for v in versions]
     picked = st.selectbox("Version", numbers, key=f"version-{chosen}", format_func=lambda n: f"Version {n}")
     v = next(x for x in versions if x.version == picked)
@@ -292,6 +294,13 @@ def _level(scenario_id: str) -> int:
         return ScenarioAccess(s).sharing(scenario_id).level
     except StoreError:
         return VIEW
+
+
+def who_can_see_it() -> None:
+    """The owner and sharing of the saved scenario shown above (sign-in on only)."""
+    shown = st.session_state.get(SHOWN)
+    if shown:
+        sharing_panel(store(), *shown)
 
 
 def deletions() -> None:

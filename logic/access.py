@@ -160,11 +160,17 @@ def require_editor(viewer: Viewer | None) -> None:
 
 
 def grant_defaults(conn: Connection, scenario_id: str, viewer: Viewer | None) -> None:
-    """A new scenario's rows: its owner, and its owner's domain as viewers (everyone, with passwords)."""
+    """A new scenario's rows: its owner, and its owner's domain as viewers (everyone, with passwords).
+
+    Someone signed in through a provider that gave no email has no domain: only they see it until shared.
+    """
     if viewer is None:  # sign-in off: nobody to own it, so it stays open to all, as before
         return
     rows = [Grant("owner", viewer.key, "owner")]
-    rows.append(Grant("domain", viewer.domain, "viewer") if viewer.domain else Grant("everyone", EVERYONE, "editor"))
+    if viewer.domain:
+        rows.append(Grant("domain", viewer.domain, "viewer"))
+    elif viewer.key.startswith("account:"):  # passwords: one small team, everyone an editor as before
+        rows.append(Grant("everyone", EVERYONE, "editor"))
     _insert(conn, scenario_id, rows, viewer)
 
 

@@ -86,6 +86,7 @@ class User:
     email: str | None = field(default=None, repr=False)
     display_name: str | None = field(default=None, repr=False)
     groups: frozenset[str] = field(default=frozenset(), repr=False)
+    key: str | None = field(default=None, repr=False)  # single sign-on: email, or the provider's id for them
 
     @property
     def can_edit(self) -> bool:

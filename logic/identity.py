@@ -84,6 +84,12 @@ class Identity:
     name: str
     email: str | None  # lower case; None when the provider sent none (or only an unverified one)
     groups: frozenset[str] = frozenset()
+    subject: str = ""  # the provider's name and its id for the person ("microsoft:5a1b..."), never reused
+
+    @property
+    def key(self) -> str:
+        """Who owns what they save: their email, else their id at the provider."""
+        return self.email or f"sub:{self.subject}"
 
     @property
     def domain(self) -> str | None:
@@ -156,7 +162,9 @@ def identity_from_claims(claims: Mapping[str, Any], roles: RoleMap) -> Identity:
     name = _clean(claims.get("name"))
     if not name:
         name = " ".join(p for p in (_clean(claims.get("given_name")), _clean(claims.get("family_name"))) if p)
-    return Identity(name=name or email or _clean(claims.get("sub")) or "unknown", email=email, groups=groups)
+    subject = f"{_clean(claims.get('provider'))}:{_clean(claims.get('sub'))}"
+    name = name or email or _clean(claims.get("sub")) or "unknown"
+    return Identity(name=name, email=email, groups=groups, subject=subject)
 
 
 # --- reading the settings --------------------------------------------------------------------

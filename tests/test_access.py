@@ -255,3 +255,12 @@ def test_who_is_read_from_what_is_typed(typed, kind, principal):
 def test_what_cannot_be_read_is_refused_plainly(typed):
     with pytest.raises(StoreError, match="is not an email address, a domain"):
         parse_who(typed)
+
+
+def test_someone_without_an_email_owns_what_they_save_and_only_they_see_it_until_shared(store, sc):
+    noemail = Viewer("sub:council:5a1b", "Sam", True, None, frozenset({"fin"}))
+    sid = as_(store, noemail).save(sc, author="s", message="first").scenario_id
+    sharing = ScenarioAccess(as_(store, noemail)).sharing(sid)
+    assert (sharing.owner, sharing.grants) == ("sub:council:5a1b", ())
+    _hidden_exactly_like_a_missing_one(store, DAVE, sid, sc)  # same group, but groups are not shared by default
+    _hidden_exactly_like_a_missing_one(store, PAT, sid, sc)  # nor is everyone
