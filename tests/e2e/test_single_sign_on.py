@@ -29,6 +29,7 @@ from logic.store import Store
 
 from .conftest import ROOT, VIEWPORT, _free_port
 from .helpers import app_rerun, go_to, watch_runs
+from .test_accessibility import cut_labels, serious_findings
 
 PEOPLE = {
     "alice": {"email": "alice@anytown.gov.uk", "email_verified": True, "name": "Alice Smith"},
@@ -151,6 +152,8 @@ def test_an_editor_signs_in_and_the_version_she_saves_is_hers_then_signs_out(bro
         ]
         expect(page.get_by_text("Owner: alice@anytown.gov.uk")).to_be_visible()
         expect(page.get_by_text("Everyone at anytown.gov.uk: can view")).to_be_visible()
+        found = serious_findings(page, "who can see it") + cut_labels(page, "who can see it")
+        assert not found, "\n".join(found)
         page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
         page.wait_for_url(f"{sso.idp}/**")  # the provider is asked to end its session too
         page.goto(sso.app)
@@ -189,6 +192,8 @@ def test_someone_the_settings_do_not_name_sees_no_access_and_nothing_else(browse
         expect(page.locator("[data-testid='stMetric']")).to_have_count(0)
         body = page.locator("body").inner_text()
         assert "Edge of care" not in body and TEAM_CASE not in body and "Scenario:" not in body
+        found = serious_findings(page, "no access") + cut_labels(page, "no access")
+        assert not found, "\n".join(found)
     finally:
         page.context.close()
 
