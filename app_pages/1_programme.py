@@ -12,8 +12,9 @@ from components.step import prompt, still_to_decide
 sc = scenario()
 presenter_style()
 st.title("Programme")
-prompt("programme")
 kpi_strip()
+toc_graph(sc)  # the whole theory of change under the key figures, as on every step
+prompt("programme")
 if not presenting():
     # The editors bring pandas and the graph library; the first page of a cold start shows its figures first.
     from components import programme
@@ -27,6 +28,4 @@ if not presenting():
     left, _ = st.columns([2, 3])
     with left:
         programme.intake_editor(sc)
-st.subheader("The theory of change")
-toc_graph(sc)
 back_next("1_programme.py")

@@ -1,4 +1,4 @@
-"""The frame every step page shares: prompt, key figures, graph, completeness, editors, Back / Next."""
+"""The frame every step page shares: key figures, the map, prompt, completeness, editors, Back / Next."""
 
 from __future__ import annotations
 
@@ -52,9 +52,10 @@ def stage_page(stage: str) -> None:
     sc = scenario()
     presenter_style()
     st.title(STAGE_TITLES[stage])
-    prompt(stage)
     kpi_strip()
+    # The map first, under the key figures: at 1280x800 the room sees both without scrolling.
     toc_graph(sc, highlight=stage)
+    prompt(stage)
     if presenting():
         back_next(STAGE_FILES[stage])
         return

@@ -108,7 +108,7 @@ def test_adding_a_need_with_a_link_shows_in_the_graph():
     assert not at.exception and not at.error
     sc = at.session_state["scenario"]
     assert "parents-in-crisis" in [n.id for n in sc.nodes_of("need")]
-    assert "Parents in crisis" in at.get("graphviz_chart")[0].proto.spec
+    assert "Parents in crisis" in at.get("bidi_component")[0].proto.json  # the map (components/map_canvas.py)
 
 
 def test_removing_a_need_removes_its_links():

@@ -141,17 +141,19 @@ def key_figures(page: Page) -> dict[str, str]:
 
 
 def graph_svg(page: Page) -> Locator:
-    return page.locator("[data-testid='stGraphVizChart'] svg").first
+    """The theory-of-change map (components/map_canvas.py: the report's SVG, drawn in the page)."""
+    return page.locator(".tocmap svg").first
 
 
 def graph_node_texts(page: Page) -> str:
-    """Every label drawn in the theory-of-change graph (graphviz splits long labels over lines)."""
-    return " ".join(graph_svg(page).locator("g.node text").all_text_contents())
+    """Every line of text drawn in the map's boxes (long labels are split over lines)."""
+    return " ".join(graph_svg(page).locator("g.toc-box text").all_text_contents())
 
 
 def graph_edge_titles(page: Page) -> list[str]:
-    """Graphviz titles each edge 'source->target' (node ids)."""
-    return [t.strip() for t in graph_svg(page).locator("g.edge > title").all_text_contents()]
+    """Each link drawn on the map as 'source->target' (node ids)."""
+    links = graph_svg(page).locator("g.toc-link")
+    return [f"{g.get_attribute('data-source')}->{g.get_attribute('data-target')}" for g in links.all()]
 
 
 def assert_page_is_healthy(page: Page) -> None:

@@ -13,7 +13,7 @@ from .helpers import (
     open_app,
 )
 
-# Short labels: graphviz draws them on one line, so the SVG holds them whole.
+# Short labels: the map draws them on one line, so the SVG holds them whole.
 NEED, NEED_ID = "E2E need", "e2e-need"
 ACTIVITY, ACTIVITY_ID = "E2E activity", "e2e-activity"
 OUTCOME, OUTCOME_ID = "E2E outcome", "e2e-outcome"
@@ -31,7 +31,7 @@ def add_node(page, stage: str, label: str, more: dict | None = None) -> None:
     for column, value in (more or {}).items():
         nodes.set_cell(row, column, value)
     expect(editor_problem(page)).to_have_count(0)
-    expect(page.locator("[data-testid='stGraphVizChart'] svg g.node").filter(has_text=label)).to_have_count(1)
+    expect(page.locator(".tocmap g.toc-box").filter(has_text=label)).to_have_count(1)
 
 
 def add_link(page, stage: str, source: str, target: str, strength: str) -> None:
