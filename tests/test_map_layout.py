@@ -179,3 +179,20 @@ def test_a_pathway_focus_keeps_the_rooms_places():
     focus = pathway(sc, outcome)
     assert need["id"] in focus and len(focus) < len(sc.nodes)
     assert layout(sc, focus, NO_FIGURES).boxes[need["id"]].y == 420
+
+
+def test_a_full_workshop_of_30_boxes_and_45_links_is_drawn_without_overlaps():
+    from benchmarks.map_rerun import workshop
+
+    sc = parse_scenario(workshop())
+    assert (len(sc.nodes), len(sc.edges)) == (30, 45)
+    lay = layout(sc)
+    columns: dict[int, list] = {}
+    for b in lay.boxes.values():
+        columns.setdefault(b.column, []).append(b)
+    for boxes in columns.values():
+        boxes.sort(key=lambda b: b.y)
+        for upper, lower in zip(boxes, boxes[1:]):
+            assert upper.y + upper.height <= lower.y + 1e-9
+    text = " ".join(ET.fromstring(toc_svg(sc, interactive=True)).itertext())
+    assert all(n.label in text for n in sc.nodes)  # whole in each box's title, wrapped in its lines
