@@ -24,13 +24,13 @@ from datetime import datetime
 from sqlalchemy import and_, delete, exists, false, or_, select, true
 from sqlalchemy.engine import Connection
 
+from .identity import email_or_none
 from .store_records import StoreError, now_utc, utc
 from .store_schema import access_table, deletions_table
 
 NONE, VIEW, EDIT, MANAGE = 0, 1, 2, 3
 KINDS = ("owner", "person", "domain", "group", "everyone")
 EVERYONE = "*"
-_EMAIL = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
@@ -210,7 +210,7 @@ def parse_who(text: str) -> Grant:
         return Grant("group", t[6:].strip(), "viewer")
     if low.startswith("account:") and t[8:].strip():
         return Grant("person", "account:" + t[8:].strip(), "viewer")
-    if _EMAIL.match(low):
+    if email_or_none(low):
         return Grant("person", low, "viewer")
     domain = low.removeprefix("@")
     if _DOMAIN.match(domain):

@@ -42,6 +42,16 @@ MIN_COOKIE_SECRET = 32
 MAX_LABEL = 200  # a version's author column holds at most this (store_schema.MAX_AUTHOR)
 _ROLES_KEYS = {"people", "domains", "groups", "groups_claim", "email_claims"}
 _DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
+# The usual characters of an address's local part: no colon, so an address can never be read as another
+# kind of owner (account:NAME for a password account, sub:ID for someone with no email).
+_LOCAL = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$")
+
+
+def email_or_none(value: str) -> str | None:
+    """The address in lower case, or None when it is not a plain address."""
+    value = value.strip().lower()
+    local, at, domain = value.rpartition("@")
+    return value if at and _LOCAL.match(local) and _DOMAIN.match(domain) else None
 
 
 class SSOConfigError(ValueError):
@@ -153,9 +163,8 @@ def identity_from_claims(claims: Mapping[str, Any], roles: RoleMap) -> Identity:
     email = None
     if claims.get("email_verified") is not False and claims.get("email_verified") != "false":
         for key in roles.email_claims:
-            value = _clean(claims.get(key)).lower()
-            if value.count("@") == 1 and value.split("@")[0] and _DOMAIN.match(value.split("@")[1]):
-                email = value
+            email = email_or_none(_clean(claims.get(key)))
+            if email:
                 break
     raw = claims.get(roles.groups_claim)
     groups = frozenset(_clean(g) for g in raw if _clean(g)) if isinstance(raw, list | tuple) else frozenset()
@@ -281,8 +290,7 @@ def _roles(roles: Any, problems: list[str]) -> RoleMap | None:
 
 
 def _person_key(key: str) -> str | None:
-    key = key.strip().lower()
-    return key if key.count("@") == 1 and key.split("@")[0] and _DOMAIN.match(key.split("@")[1]) else None
+    return email_or_none(key)
 
 
 def _domain_key(key: str) -> str | None:

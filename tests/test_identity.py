@@ -240,6 +240,12 @@ def test_an_unverified_email_is_not_used():
     assert who.email is None and ROLES.role_for(who) is None
 
 
+@pytest.mark.parametrize("odd", ["account:pat@anytown.gov.uk", "a b@anytown.gov.uk", "a@b@anytown.gov.uk", "@x.org"])
+def test_an_address_that_is_not_plain_is_not_taken_for_one(odd):
+    # Never an owner key of another kind (account:NAME is a password account's).
+    assert identity_from_claims({"email": odd, "sub": "1", "provider": "p"}, ROLES).email is None
+
+
 def test_someone_is_known_by_email_else_by_their_id_at_the_provider():
     claims = {"email": "Bo@X.org", "sub": "5a1b", "provider": "council", "groups": ["readers"]}
     assert identity_from_claims(claims, ROLES).key == "bo@x.org"
