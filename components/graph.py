@@ -87,11 +87,16 @@ def toc_graph(sc: Scenario, highlight: str | None = None) -> None:
     st.html(_WIDE)
     if empty_map(sc, highlight) and not editable:
         return
-    left, right = st.columns([2, 3], vertical_alignment="bottom")
-    with left:
-        focus = pathway_focus(sc) if sc.nodes else None
-    if not presenter:
-        right.caption(HOW_TO if editable else "Click a box or an arrow to read it beside the map.")
+    how_to = None if presenter else HOW_TO if editable else "Click a box or an arrow to read it beside the map."
+    focus = None
+    if sc.nodes:
+        left, right = st.columns([2, 3], vertical_alignment="bottom")
+        with left:
+            focus = pathway_focus(sc)
+        if how_to:
+            right.caption(how_to)
+    elif how_to:
+        st.caption(how_to)
     sel = None if presenter else selection(sc)
     svg, width = _drawing(
         content_key(sc),

@@ -98,15 +98,15 @@ def _stage_span(lay: Layout, stage: str) -> tuple[float, float]:
     return column_x(cols[0]), len(cols) * BOX_W + (len(cols) - 1) * COL_GAP
 
 
-def draw_highlight(lay: Layout, stage: str | None) -> str:
-    """A pale band behind the columns of the stage the page is about."""
+def draw_highlight(lay: Layout, stage: str | None, outline: bool = False) -> str:
+    """A pale band behind the columns of the stage the page is about; outline: its edge, drawn over the shading."""
     if stage is None or stage not in lay.stages:
         return ""
     x, span = _stage_span(lay, stage)
+    paint = f'fill="none" stroke="{STAGE_BORDERS[stage]}" stroke-width="1.5"' if outline else f'fill="{HIGHLIGHT_FILL}"'
     return (
         f'<rect x="{_f(x - 6)}" y="{_f(MARGIN / 2)}" width="{_f(span + 12)}" '
-        f'height="{_f(lay.content_bottom + MARGIN / 2 - MARGIN / 2)}" rx="8" fill="{HIGHLIGHT_FILL}" '
-        f'stroke="{STAGE_BORDERS[stage]}" stroke-width="1" stroke-opacity="0.5"/>'
+        f'height="{_f(lay.content_bottom)}" rx="8" {paint}/>'
     )
 
 
@@ -358,6 +358,7 @@ def toc_svg(
         '<rect class="toc-background" width="100%" height="100%" fill="#ffffff"/>',
         draw_highlight(lay, highlight),
         draw_contributes_region(lay),
+        draw_highlight(lay, highlight, outline=True),
         draw_headers(lay, interactive),
         draw_band_labels(lay) if "outcome" in lay.stages else "",
         draw_empty_columns(lay),
