@@ -115,7 +115,21 @@ class PlaceStore:
             ).all()
             return [PlaceInfo(r.id, r.name, r.latest, utc(r.saved)) for r in rows]
 
-        return self.store._read(work)
+        listed = self.store._read(work)
+        if getattr(self.store, "viewer", None) is None:
+            return listed
+        return [info for info in listed if self._visible(self._parse(info.id, self._text(info.id, None)))]
+
+    def _visible(self, place: Place) -> bool:
+        """A signed-in person sees a place only if they may see every saved programme in it."""
+        for entry in place.programmes:
+            if entry.saved is None:
+                continue
+            try:
+                self.store.versions(entry.saved)
+            except StoreError:
+                return False
+        return True
 
     def versions(self, place_id: str) -> list[PlaceVersion]:
         """The versions of a place, newest first."""
@@ -128,7 +142,16 @@ class PlaceStore:
         return self.store._read(work)
 
     def snapshot_text(self, place_id: str, version: int | None = None) -> str:
-        """The stored YAML of a version (the latest if None), checked against its SHA-256."""
+        """The stored YAML of a version (the latest if None), checked against its SHA-256.
+
+        Signed in, a place with a programme the person may not see is 'not there', as a scenario would be.
+        """
+        text = self._text(place_id, version)
+        if getattr(self.store, "viewer", None) is not None and not self._visible(self._parse(place_id, text)):
+            raise StoreError(f"there is no saved place '{place_id}'")
+        return text
+
+    def _text(self, place_id: str, version: int | None) -> str:
         v = place_versions_table.c
 
         def work(conn: Connection) -> str:
@@ -145,7 +168,10 @@ class PlaceStore:
         return self.store._read(work)
 
     def load(self, place_id: str, version: int | None = None) -> Place:
-        text = self.snapshot_text(place_id, version)
+        return self._parse(place_id, self.snapshot_text(place_id, version))
+
+    @staticmethod
+    def _parse(place_id: str, text: str) -> Place:
         try:
             return parse_place(read_yaml(text))
         except PlaceError as exc:

@@ -100,3 +100,19 @@ def test_saving_needs_an_author_and_an_existing_place(store):
         places.save(place, " ", "")
     with pytest.raises(StoreError, match="no saved place"):
         places.save(place, "Ann", "", place_id="nowhere-1234")
+
+
+def test_a_signed_in_person_sees_a_place_only_if_they_may_see_all_its_programmes(store):
+    from logic.access import Viewer
+
+    alice = Viewer("alice@anytown.gov.uk", "Alice <alice@anytown.gov.uk>", True, "anytown.gov.uk")
+    carol = Viewer("carol@othertown.gov.uk", "Carol <carol@othertown.gov.uk>", True, "othertown.gov.uk")
+    as_alice = store.as_viewer(alice)
+    place, _ = saved_example_place(as_alice)  # Alice's programmes: visible to her domain only
+    saved = PlaceStore(as_alice).save(place, "typed", "")
+    assert [p.id for p in PlaceStore(as_alice).list_places()] == [saved.place_id]
+    assert PlaceStore(as_alice).load(saved.place_id) == place
+    as_carol = PlaceStore(store.as_viewer(carol))
+    assert as_carol.list_places() == []
+    with pytest.raises(StoreError, match=f"there is no saved place '{saved.place_id}'"):
+        as_carol.load(saved.place_id)
