@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import place, place_setup
-from components.presenter import presenter_style
+from components.presenter import presenter_style, presenting
 from components.step import prompt
 
 presenter_style()
@@ -16,14 +16,15 @@ else:
     ev = place.evaluated(current)
     place_setup.where_from(current)
     place.headline_section(ev)
-    st.subheader("The programmes")
-    place_setup.programmes_section(current, ev)
-    st.subheader("The fund: who pools, what it pays for, what comes back")
-    place_setup.fund_section(current, ev)
-    st.markdown("**What each member pays in, by year** (cash)")
-    place_setup.contributions_section(current, ev)
-    with st.expander("The place's name, years and discounting", icon=":material/tune:"):
-        place_setup.settings_section(current)
+    if not presenting():  # the room's screen: the figures, not the editors
+        st.subheader("The programmes")
+        place_setup.programmes_section(current, ev)
+        st.subheader("The fund: who pools, what it pays for, what comes back")
+        place_setup.fund_section(current, ev)
+        st.markdown("**What each member pays in, by year** (cash)")
+        place_setup.contributions_section(current, ev)
+        with st.expander("The place's name, years and discounting", icon=":material/tune:"):
+            place_setup.settings_section(current)
     if ev.loaded is not None and ev.result is not None:
         st.subheader("What each programme costs and saves the place")
         place.programmes_cash_section(ev)
@@ -35,5 +36,6 @@ else:
         place.total_place_section(ev)
         st.subheader("Try starting later")
         place.try_later_section(ev)
-    st.subheader("Save, reopen, download")
-    place_setup.keep_section(current)
+    if not presenting():
+        st.subheader("Save, reopen, download")
+        place_setup.keep_section(current)

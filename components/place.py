@@ -229,7 +229,7 @@ def agencies_section(ev: Evaluated) -> None:
     if d["agency_chart"] is not None:
         st.vega_lite_chart(d["agency_chart"], width="stretch")
     else:
-        st.info("The fund has no members yet: choose who pools below, under **The fund**.", icon=":material/info:")
+        st.info("The fund has no members yet: choose who pools under **The fund** above.", icon=":material/info:")
     agency = {"Agency": st.column_config.TextColumn(width="medium")}
     figures_table(d["agency_table"], names=("Agency",), **agency)
     st.caption(

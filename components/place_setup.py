@@ -81,7 +81,8 @@ def start_section() -> None:
                 "Programmes (saved scenarios)", list(labels), format_func=labels.get, key="place-new-programmes"
             )
             if st.button("Build the place", type="primary", icon=":material/add_location:", disabled=not chosen):
-                _build(name, chosen)
+                latest = {s.id: s.latest_version for s in saved}
+                _build(name, [(sid, latest[sid]) for sid in chosen])
     if editor:
         st.markdown(
             "**Or start from the example place**: Anytown's fund for the two bundled example programmes (they are "
@@ -94,9 +95,10 @@ def start_section() -> None:
         upload_section()
 
 
-def _build(name: str, chosen: list[str]) -> None:
+def _build(name: str, chosen: list[tuple[str, int]]) -> None:
+    """A new place of saved scenarios (id, version)."""
     try:
-        picked = [(sid, v, store().load(sid, v)) for sid in chosen for v in [_latest(sid) or 1]]
+        picked = [(sid, v, store().load(sid, v)) for sid, v in chosen]
         doc = views.new_place_document(name.strip() or "Our place", picked)
         place = parse_place(doc)
     except (StoreError, PlaceError) as exc:

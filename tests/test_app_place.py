@@ -231,3 +231,18 @@ def test_start_from_the_example_place(store):
     text = " ".join(t.value.to_string() for t in at.table)
     assert compact_money(example["economic"]["npv_public_value"]) == tiles(at)["NPV (public value)"]
     assert "NPV (public value)" in text
+
+
+def test_presenter_mode_shows_the_figures_and_hides_the_editors(store):
+    edge, work = saved_two(store)
+    at = build(place_page(), (edge, work))
+    editors = len(at.dataframe)
+    at.session_state["presenter"] = True
+    at.run()
+    no_trouble(at)
+    assert tiles(at)["Bridge needed"] == compact_money(
+        figures(store, expected_place(edge, work))["fund"]["bridge_needed"]
+    )
+    assert not any(n.label.startswith("Share of savings") for n in at.number_input)
+    assert not [b for b in at.button if b.label == "Save the place"]
+    assert len(at.dataframe) < editors
