@@ -76,14 +76,26 @@ def correlations_editor(sc: Scenario) -> None:
         "rise and fall together, from -1 (one up, the other down) through 0 (unrelated) to 1 (always together)."
     )
     paths = [p.path for p in sc.uncertainty.parameters]
+
+    def name(path: str) -> str:
+        try:
+            return uv.describe_path_field_first(ev, path)
+        except (StopIteration, IndexError, ValueError):  # a path the scenario no longer has
+            return path
+
     cols = {
-        "a": cc.SelectboxColumn(
-            "Input", options=paths, required=True, width="large", format_func=lambda path: _describe(ev, path)
+        "a": cc.SelectboxColumn("Input", options=paths, required=True, width="medium", format_func=name),
+        "b": cc.SelectboxColumn("Moves with", options=paths, required=True, width="medium", format_func=name),
+        "rho": cc.NumberColumn(
+            "How closely (rho)",
+            min_value=-1.0,
+            max_value=1.0,
+            step=0.05,
+            format="%.2f",
+            required=True,
+            width="small",
+            help="-1: one up, the other down; 0: unrelated; 1: always together. The draws' rank correlation.",
         ),
-        "b": cc.SelectboxColumn(
-            "Moves with", options=paths, required=True, width="large", format_func=lambda path: _describe(ev, path)
-        ),
-        "rho": cc.NumberColumn("rho", min_value=-1.0, max_value=1.0, step=0.05, format="%.2f", required=True),
     }
     table_editor(
         "correlations", uv.correlations_table(ev), cols, lambda df: uv.apply_correlations_table(document(), df)
@@ -152,7 +164,8 @@ def results(sc: Scenario) -> None:
     st.caption(
         f"Money figures are present values in real terms, {pb}; the investor's IRR is on its cash flows (nominal)."
     )
-    figures_table(views.simulation_summary(ev, sim), names=("Figure",))
+    summary = views.simulation_summary(ev, sim)
+    figures_table(summary, names=("Figure",), Figure=cc.TextColumn("Figure", width="medium"))
     st.markdown(uv.central_mean_sentence(ev, sim))
     left, right = st.columns(2)
     cur = sc.settings.currency

@@ -52,6 +52,15 @@ def describe_path(ev: Evaluation, path: str) -> str:
     return text
 
 
+def describe_path_field_first(ev: Evaluation, path: str) -> str:
+    """'Rate without (counterfactual): Stays out of care' - for a narrow column, where the end would be cut."""
+    text = describe_path(ev, path)
+    where, sep, field = text.rpartition(": ")
+    if not sep:
+        return text
+    return f"{field[:1].upper()}{field[1:]}: {where}"
+
+
 def uncertain_inputs_table(ev: Evaluation) -> pd.DataFrame:
     """One row per uncertain input; a mixture (the room's pooled estimates) shows its range, its components kept."""
     rows = [p.model_dump(exclude={"components"}) for p in ev.scenario.uncertainty.parameters]
@@ -207,8 +216,8 @@ def central_mean_sentence(ev: Evaluation, sim, name: str = "npv_fiscal") -> str:
         return f"{label} is not defined in every case, so its central case and average are not compared."
     f = lambda x: format_metric(name, x, cur)  # noqa: E731
     text = (
-        f"**Central case** (every input at its planned value): {label} {f(central)}. "
-        f"**Average** over the {sim.draws:,} draws: {f(mean)}. "
+        f"**{label}: central case {f(central)}, average {f(mean)}.** The central case puts every input at its "
+        f"planned value; the average is over the {sim.draws:,} draws. "
     )
     scale = max(abs(central), abs(mean), 1e-9)
     if abs(mean - central) <= 0.01 * scale:
@@ -219,13 +228,13 @@ def central_mean_sentence(ev: Evaluation, sim, name: str = "npv_fiscal") -> str:
         path, planned, avg, _ = d["biggest"]
         reasons.append(
             "the ranges are lopsided, so the inputs average something other than their planned values "
-            f"(most of all {describe_path(ev, path)}: {input_value_text(path, avg, cur)} on average against "
-            f"{input_value_text(path, planned, cur)} planned); with every input at its average it is {f(mid)}"
+            f"(most of all, {describe_path(ev, path)} averages {input_value_text(path, avg, cur)} against "
+            f"{input_value_text(path, planned, cur)} planned; with every input at its average the figure is {f(mid)})"
         )
     if abs(bend) > 0.005 * scale:
         reasons.append(
             "the figure does not move in step with its inputs (caps on payments, thresholds, two uncertain "
-            f"rates multiplied together): that moves it by {format_metric(name, bend, cur)} more"
+            f"rates multiplied together), which moves the average by {format_metric(name, bend, cur)} more"
         )
     return text + "They differ because " + "; and ".join(reasons) + "."
 
@@ -248,10 +257,10 @@ def simulation_summary(ev: Evaluation, sim) -> pd.DataFrame:
                 "Figure": metric_label(name, names),
                 "Central case": format_metric(name, s["central"], cur),
                 "Mean": format_metric(name, s["mean"], cur),
-                "5th percentile": format_metric(name, s["p5"], cur),
+                "Low (5%)": format_metric(name, s["p5"], cur),
                 "Median": format_metric(name, s["p50"], cur),
-                "95th percentile": format_metric(name, s["p95"], cur),
-                "Chance below zero": "n/a" if s["p_below_zero"] is None else f"{s['p_below_zero']:.0%}",
+                "High (95%)": format_metric(name, s["p95"], cur),
+                "Chance below 0": "n/a" if s["p_below_zero"] is None else f"{s['p_below_zero']:.0%}",
             }
         )
     return pd.DataFrame(rows)
