@@ -334,3 +334,36 @@ def test_same_seed_same_draws_and_chunks_change_nothing():
     for k in a.samples:
         np.testing.assert_array_equal(a.samples[k], b.samples[k])
     assert simulate(sc, seed=6).to_dict() != a.to_dict()
+
+
+# --- the page ---------------------------------------------------------------------------------------------------
+
+
+def test_the_page_pairs_each_rate_with_its_rate_without_and_the_chance_of_loss_falls():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app_pages" / "9_uncertainty.py"), default_timeout=120).run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    def npv_row() -> dict:
+        table = next(df.value for df in at.dataframe if "Central case" in df.value.columns)
+        return table[table["Figure"] == "NPV (fiscal)"].iloc[0].to_dict()
+
+    def sentence() -> str:
+        return next(m.value for m in at.markdown if "central case" in m.value)
+
+    before = npv_row()
+    central = evaluate(at.session_state["scenario"])["npv_fiscal"]
+    assert before["Central case"] == f"£{central:,.0f}"
+    assert sentence().startswith(f"**NPV (fiscal): central case £{central:,.0f}, average {before['Mean']}.**")
+    assert any("pair each outcome's rate with its rate without" in c.value for c in at.caption)
+
+    at.button(key=f"pair-rates-{at.session_state['scenario_version']}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    sc = at.session_state["scenario"]
+    assert [(c.a, c.b, c.rho) for c in sc.uncertainty.correlations] == [(W, WO, 0.7)]
+    after = npv_row()
+    assert after["Central case"] == before["Central case"]  # the central case does not move
+    chance = lambda row: float(row["Chance below 0"].rstrip("%"))  # noqa: E731
+    assert chance(after) < chance(before)
+    assert not any("pair each outcome's rate with its rate without" in c.value for c in at.caption)
