@@ -1,7 +1,9 @@
 """Monte Carlo, tornado and switching values, on the same batched engine as `evaluate`.
 
 All draws are taken at once and run as one batch (a draws axis), never a
-Python loop over draws.
+Python loop over draws. How the inputs are drawn (each distribution, mixtures,
+correlations through a Gaussian copula) is logic.sampling; the summary gives
+each figure's `central` value (evaluate's) beside its mean.
 """
 
 from __future__ import annotations
