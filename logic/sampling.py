@@ -159,8 +159,10 @@ class Mixture:
         for comp in self.components:
             a, b, j = _support(comp, valid)
             xs = np.linspace(a, b, points) if b > a else np.array([a])
-            if comp.dist != "normal" and b > a:
-                xs = np.unique(np.append(xs, mode_of(comp)))
+            if b > a:  # its kink (a mode) and the points just below its jumps are worked out exactly
+                extra = [mode_of(comp)] if comp.dist != "normal" else []
+                extra += [float(np.nextafter(x, -np.inf)) for x in j if a < x <= b]
+                xs = np.unique(np.append(xs, extra))
             own.append(xs)
             pieces.append(xs)
             jumps += j

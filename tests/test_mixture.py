@@ -122,6 +122,21 @@ def test_a_normal_opinion_past_the_valid_range_piles_up_on_the_bound():
     assert abs((x == 0.0).mean() - expected_at_zero) < 0.01
 
 
+def test_a_normal_opinion_past_the_top_of_the_range_piles_up_on_1():
+    comps = [
+        {"dist": "normal", "low": 0.8, "high": 1.0, "mode": 0.97, "sd": 0.05, "weight": 0.6},
+        {"dist": "triangular", "low": 0.5, "mode": 0.6, "high": 0.9, "weight": 0.4},
+    ]
+    x = drawn(mixture(comps, path=W), n=20_000)
+    assert x.max() == 1.0
+    expected_at_one = 0.6 * (1 - R.stats.norm.cdf((1.0 - 0.97) / 0.05))  # the normal's mass above 1
+    assert abs((x == 1.0).mean() - expected_at_one) < 0.01
+    below = x[x < 1.0]
+    scale = R.mixture_cdf(parts(comps), np.array([1 - 1e-12]), (0.0, 1.0))[0]
+    d = R.ks_distance(below, lambda v: R.mixture_cdf(parts(comps), v, (0.0, 1.0)) / scale)
+    assert d < ks_limit(len(below))
+
+
 def test_quantiles_agree_with_the_reference_bisection():
     from logic.model import MixtureComponent
     from logic.sampling import Mixture
