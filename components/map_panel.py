@@ -91,8 +91,10 @@ def on_map_event() -> None:
 
 def link_boxes(source: str, target: str) -> None:
     """A link drawn on the map: made if allowed (and then opened, to say why it holds), else refused in words."""
-    select(("link", source, target))  # not there if refused: the selection then falls away
-    try_apply(AREA, lambda: me.add_link(document(), source, target))
+    before = st.session_state.get(SELECTED)
+    select(("link", source, target))
+    if not try_apply(AREA, lambda: me.add_link(document(), source, target)):
+        select(before)  # refused: what was open stays open, with the reason beside it
 
 
 def move_box(node_id: str, x: Any, y: Any) -> None:
