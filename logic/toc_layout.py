@@ -134,8 +134,10 @@ def outcome_depths(outcomes: list[str], edges: list[tuple[str, str]]) -> dict[st
     for _ in range(len(outcomes)):
         changed = False
         for u, v in inner:
-            if depth[v] < depth[u] + 1 and depth[u] + 1 < MAX_OUTCOME_SUBCOLUMNS:
-                depth[v] = depth[u] + 1
+            # Deeper chains stay in the last sub-column (never left of what leads to them).
+            deeper = min(depth[u] + 1, MAX_OUTCOME_SUBCOLUMNS - 1)
+            if depth[v] < deeper:
+                depth[v] = deeper
                 changed = True
         if not changed:
             break

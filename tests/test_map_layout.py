@@ -196,3 +196,16 @@ def test_a_full_workshop_of_30_boxes_and_45_links_is_drawn_without_overlaps():
             assert upper.y + upper.height <= lower.y + 1e-9
     text = " ".join(ET.fromstring(toc_svg(sc, interactive=True)).itertext())
     assert all(n.label in text for n in sc.nodes)  # whole in each box's title, wrapped in its lines
+
+
+def test_a_chain_of_three_outcomes_keeps_every_arrow_from_pointing_left():
+    doc = tiny_doc()
+    for k in (2, 3):
+        doc["nodes"].insert(2 + k, {"id": f"out{k}", "stage": "outcome", "label": f"Step {k}", "rate_with": 0.2,
+                                    "rate_without": 0.1})  # fmt: skip
+    doc["edges"] += [{"source": "out", "target": "out2"}, {"source": "out2", "target": "out3"}]
+    lay = layout(parse_scenario(doc), figures=NO_FIGURES)
+    # Two outcome columns: the first outcome, then the two that follow it (the third is not sent back left).
+    assert [lay.boxes[o].column for o in ("out", "out2", "out3")] == [2, 3, 3]
+    for link in lay.links:
+        assert lay.boxes[link.target].column >= lay.boxes[link.source].column
