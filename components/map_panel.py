@@ -19,7 +19,7 @@ from logic.presentation import currency_mark
 
 from .auth import can_edit
 from .map_canvas import pending_event
-from .state import clear_problems, document, scenario, set_scenario, show_problems, try_apply, version
+from .state import PROBLEMS, clear_problems, document, scenario, set_scenario, show_problems, try_apply, version
 
 AREA = "map"  # where the map's refusals and problems are kept (components/state.py PROBLEMS)
 SELECTED = "map-selected"  # ("node", id) | ("link", source, target) | ("add", stage) | None
@@ -104,7 +104,7 @@ def move_box(node_id: str, x: Any, y: Any) -> None:
     try:
         new = parse_scenario(me.move_node(document(), node_id, x, y))
     except (ScenarioError, EditError) as exc:
-        st.session_state.setdefault("problems", {})[AREA] = exc.lines()
+        st.session_state.setdefault(PROBLEMS, {})[AREA] = exc.lines()
         return
     if new != scenario():
         set_scenario(new)

@@ -151,3 +151,48 @@ def test_presenter_mode_shows_the_map_read_only_and_nothing_beside_it():
     assert "data-node" not in data["svg"] and "+ Add" not in data["svg"]  # the report's drawing, large
     assert all(label in data["svg"] for label in ("Needs", "Activities", "Outcomes", "Impact"))
     assert not [t for t in at.text_input if t.key and t.key.startswith("map-")]
+
+
+def _gestures() -> None:
+    """A page whose map gestures come from session state: the functions the canvas's callback calls."""
+    import streamlit as st
+
+    from components.map_panel import link_boxes, move_box
+    from components.step import stage_page
+
+    gesture = st.session_state.pop("gesture", None)
+    if gesture and gesture[0] == "move":
+        move_box(*gesture[1:])
+    elif gesture and gesture[0] == "link":
+        link_boxes(*gesture[1:])
+    stage_page("outcome")
+
+
+def test_map_gestures_move_a_box_without_a_log_entry_and_draw_or_refuse_a_link():
+    at = AppTest.from_function(_gestures, default_timeout=60).run()
+    ok(at)
+    out = EXAMPLE.outcomes[0].id
+    at.session_state["gesture"] = ("move", out, 400.04, 250.0)
+    at.run()
+    ok(at)
+    sc = at.session_state["scenario"]
+    moved = next(n for n in sc.nodes if n.id == out)
+    assert (moved.position.x, moved.position.y) == (400.0, 250.0) and sc.log == []  # layout, not an assumption
+    assert evaluate(sc).figures == evaluate(EXAMPLE).figures
+    # An allowed link: made, opened beside the map, and logged like a table edit.
+    at.session_state["map-selected"] = ("node", out)
+    at.session_state["gesture"] = ("link", "act-referral", "out-in-school")
+    at.run()
+    ok(at)
+    sc = at.session_state["scenario"]
+    assert ("act-referral", "out-in-school") in [(e.source, e.target) for e in sc.edges]
+    assert at.session_state["map-selected"] == ("link", "act-referral", "out-in-school")
+    assert (sc.log[-1].path, sc.log[-1].before) == ("edges.act-referral->out-in-school", None)
+    # A refused one: nothing changes, the box that was open stays open, and the reason is beside it.
+    at.session_state["map-selected"] = ("node", out)
+    at.session_state["gesture"] = ("link", "need-care-entry", out)
+    at.run()
+    assert not at.exception
+    assert at.session_state["scenario"] == sc
+    assert at.session_state["map-selected"] == ("node", out)
+    assert "A need leads to the activity that meets it" in " ".join(e.value for e in at.error)
