@@ -209,3 +209,16 @@ def test_a_chain_of_three_outcomes_keeps_every_arrow_from_pointing_left():
     assert [lay.boxes[o].column for o in ("out", "out2", "out3")] == [2, 3, 3]
     for link in lay.links:
         assert lay.boxes[link.target].column >= lay.boxes[link.source].column
+
+
+def test_hostile_words_stay_words_in_the_interactive_drawing():
+    evil = '</svg><script>alert(1)</script>" onclick="x\' &amp;'
+    doc = tiny_doc()
+    doc["nodes"][2]["label"] = evil
+    doc["edges"][1]["assumption"] = evil
+    svg = toc_svg(parse_scenario(doc), interactive=True, selected=("node", "out"))
+    root = ET.fromstring(svg)  # well-formed: the label did not end the drawing
+    assert not [el for el in root.iter() if el.tag.endswith("script")]
+    assert not [el for el in root.iter() if "onclick" in el.attrib]
+    box = next(g for g in root.iter(f"{SVG}g") if g.get("data-node") == "out")
+    assert evil in box.get("aria-label") and box.find(f"{SVG}title").text == evil
