@@ -20,6 +20,11 @@ def test_benchmark_smoke_run_prints_its_figures():
         "evaluate, bundled example",
         "evaluate, generated 200 outcomes x 30 years",
         "Business case page rerun",
+        "evaluate a place of 20 programmes",
+        "Place page rerun after one edit",
+        "3 correlated + a 40-opinion mixture",
+        "Outcomes page after a link is drawn",
+        "List scenarios as one team's member",
     ):
         assert name in out.stdout
     assert "Traceback" not in out.stderr
