@@ -59,7 +59,11 @@ def fund_balance(df: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     balance = (
         alt.Chart(df.assign(series="Balance at year end"))
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=45, color="#111"), color="#111", strokeWidth=2.5)
-        .encode(x=YEAR, y=alt.Y("balance:Q"), tooltip=[alt.Tooltip("year:O", title="Year"), _tip("balance", "Balance", df)])
+        .encode(
+            x=YEAR,
+            y=alt.Y("balance:Q"),
+            tooltip=[alt.Tooltip("year:O", title="Year"), _tip("balance", "Balance", df)],
+        )
     )
     layers: list[alt.Chart] = [bars, _zero(), balance]
     year = df.attrs.get("bridge_year")
@@ -136,7 +140,11 @@ def programme_cash(df: pd.DataFrame, net: pd.DataFrame) -> alt.LayerChart | alt.
     line = (
         alt.Chart(net)
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=40, color="#111"), color="#111", strokeWidth=2)
-        .encode(x=YEAR, y=alt.Y("net:Q"), tooltip=[alt.Tooltip("year:O", title="Year"), _tip("net", "The place's net", net)])
+        .encode(
+            x=YEAR,
+            y=alt.Y("net:Q"),
+            tooltip=[alt.Tooltip("year:O", title="Year"), _tip("net", "The place's net", net)],
+        )
     )
     return alt.layer(bars, _zero(), line).properties(
         autosize=FIT_WIDTH,

@@ -196,9 +196,9 @@ def test_each_agency_puts_in_and_gets_back(small):
     assert table.iloc[0].tolist() == ["County council (member)", "£500", "£2,000", "£1,000", "£1,500", "£3,000"]
     assert table["Agency"].tolist() == ["County council (member)", "NHS board", "Police force"]
     terms = pv.agency_table(pv.agency_frame(result, loaded), terms=True)
-    assert list(terms.columns) == ["Agency", "Contributions", "Savings kept", "Costs it pays", "Net, with the fund"]
+    assert list(terms.columns) == ["Agency", "Savings kept", "Contributions", "Costs it pays", "Net, with the fund"]
     # 2,000 kept - 500 paid in - 0 = 1,500; the police: 0 - 0 - 1,000
-    assert terms.iloc[0].tolist() == ["County council (member)", "£500", "£2,000", "£0", "£1,500"]
+    assert terms.iloc[0].tolist() == ["County council (member)", "£2,000", "£500", "£0", "£1,500"]
     assert terms.iloc[2].tolist() == ["Police force", "£0", "£0", "£1,000", "-£1,000"]
     bars = pv.agency_fund_frame(pv.agency_frame(result, loaded))
     assert bars[["side", "part", "amount"]].values.tolist() == [
@@ -351,3 +351,38 @@ def test_the_example_place_saved_in_a_store_gives_the_files_figures(tmp_path):
     assert from_store["economic"] == from_files["economic"]
     PlaceStore(store).save(place, "Tester", "The example")
     assert PlaceStore(store).load(PlaceStore(store).list_places()[0].id) == place
+
+
+def test_each_programme_on_its_own_and_the_combined_case(small):
+    loaded, result = small
+    table = pv.programmes_table(result, loaded)
+    # Alpha: 3,500 fiscal - 1,000 costs = 2,500, back in its first year; Beta: 2,000 - 1,000 = 1,000, from 2027
+    assert table[["Programme", "Starts in", "NPV to public budgets", "Pays back"]].values.tolist() == [
+        ["1. Alpha", "2026", "£2,500", "2026"],
+        ["2. Beta", "2027", "£1,000", "2027"],
+    ]
+    assert table["Saved as"].tolist() == ["alpha.yaml", "beta.yaml"]
+    economic = pv.economic_table(result).set_index("Figure")["Amount"]
+    assert economic["PV of costs"] == "£2,000" and economic["PV of fiscal benefits"] == "£5,500"
+    assert economic["Benefit-cost ratio (public value)"] == "2.75"  # 5,500 / 2,000
+    words = pv.fund_words(loaded.place)
+    assert "keeps 50% of its cashable savings" in words and "1 year after it is banked" in words
+
+
+def test_the_charts_are_valid_vega_lite_and_mark_the_bridge_and_the_year_it_pays_its_way(small):
+    from logic import place_charts as charts
+
+    loaded, result = small
+    cash = pv.programme_cash_frame(result, loaded)
+    agencies = pv.agency_frame(result, loaded)
+    built = [
+        charts.fund_balance(pv.fund_frame(result)),
+        charts.programme_cash(cash, pv.place_net_frame(cash)),
+        charts.agency_fund(pv.agency_fund_frame(agencies)),
+        charts.total_place(pv.total_place_by_agency(pv.total_place_frame(loaded))),
+    ]
+    specs = [c.to_dict() for c in built]  # validated against the Vega-Lite schema; raises if not valid
+    assert [c.to_dict(validate=False) for c in built] == specs
+    rows = [row for data in specs[0]["datasets"].values() for row in data]
+    assert {"year": 2026, "balance": -500.0, "label": "Bridge: £500"} in rows
+    assert {"year": 2027, "label": "Pays its own way from 2027"} in rows
