@@ -250,7 +250,7 @@ def economic_section(ev: Evaluated) -> None:
     st.caption(
         "Every programme on the place's calendar, real terms, discounted with the place's rate from its start year."
     )
-    figures_table(d["programmes"], names=("Programme", "Starts in", "Scale", "Pays back", "Saved as"))
+    figures_table(d["programmes"], names=("Programme", "Starts in", "Pays back", "Saved as"))
     st.caption("Each programme on its own, as the place runs it (its start and scale), with its own discounting.")
 
 

@@ -222,7 +222,7 @@ def agency_frame(result: PlaceResult, loaded: LoadedPlace) -> pd.DataFrame:
 
 
 SHORT = ("contributions", "savings_to_fund", "costs_fund_pays", "net_cash", "net_without_fund")
-TERMS = ("contributions", "savings_kept", "costs_own", "net_cash")  # net, with the fund = kept - paid in - own costs
+TERMS = ("savings_kept", "contributions", "costs_own", "net_cash")  # net, with the fund = kept - paid in - own costs
 
 
 def agency_table(df: pd.DataFrame, terms: bool = False) -> pd.DataFrame:
@@ -283,7 +283,6 @@ def programmes_table(result: PlaceResult, loaded: LoadedPlace) -> pd.DataFrame:
             {
                 "Programme": names[i],
                 "Starts in": str(p["start_year"]),
-                "Scale": f"{p['scale']:g}",
                 "NPV to public budgets": money(head["npv_fiscal"], cur),
                 "NPV (public value)": money(head["npv_public_value"], cur),
                 "Pays back": "Not within its horizon" if year is None else str(p["start_year"] + year),
