@@ -98,8 +98,8 @@ def opening_problems(place: Place) -> list[str]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _later(key: str, which: int, _loaded: LoadedPlace):
-    return views.try_later_frame(_loaded, which)
+def _later(key: str, which: int, _loaded: LoadedPlace, _result: PlaceResult):
+    return views.try_later_frame(_loaded, which, planned=_result)
 
 
 def try_place(area: str, build: Callable[[dict[str, Any]], dict[str, Any]]) -> bool:
@@ -278,7 +278,7 @@ def try_later_section(ev: Evaluated) -> None:
         format_func=lambda i: "Every programme together" if i == views.ALL else names[i],
         key="place-later-which",
     )
-    df = _later(ev.key, which, loaded)
+    df = _later(ev.key, which, loaded, ev.result)
     figures_table(views.try_later_table(df), names=("Start later by", "Starts in"))
     st.caption(
         "The fund's contributions stay in their years; only the programme moves. A later start can need a smaller "

@@ -364,12 +364,15 @@ def delayed(loaded: LoadedPlace, which: int, delay: int) -> LoadedPlace:
     return LoadedPlace(moved, loaded.originals, programmes, loaded.warnings)
 
 
-def try_later_frame(loaded: LoadedPlace, which: int, delays: Iterable[int] = DELAYS) -> pd.DataFrame:
-    """delay, starts (the moved programmes' years), bridge_needed, sustaining_year, npv_public_value by delay."""
+def try_later_frame(
+    loaded: LoadedPlace, which: int, delays: Iterable[int] = DELAYS, planned: PlaceResult | None = None
+) -> pd.DataFrame:
+    """delay, starts (the moved programmes' years), bridge_needed, sustaining_year, npv_public_value by delay;
+    `planned`: the place's own result, for delay 0."""
     rows = []
     for d in delays:
         moved = delayed(loaded, which, d)
-        res = evaluate_place(moved)
+        res = planned if d == 0 and planned is not None else evaluate_place(moved)
         year = res["fund"]["self_sustaining_year"]
         rows.append(
             {

@@ -243,6 +243,9 @@ def test_try_starting_later(small):
     assert table["Change in the bridge"].tolist() == ["", "£0", "-£500"]
     assert table["Pays its own way from"].tolist() == ["2027", "2028", "2029"]
     assert df["last_year"].tolist() == [2029, 2030, 2031]  # each delay's own calendar
+    # The place's own result stands for "as planned"
+    _, result = small
+    assert pv.try_later_frame(loaded, 0, delays=range(3), planned=result).equals(df)
     both = pv.try_later_frame(loaded, pv.ALL, delays=[1])
     assert both["starts"].tolist() == [[2027, 2028]]
     # The place itself is untouched
