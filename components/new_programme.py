@@ -11,7 +11,7 @@ from logic.model import Scenario
 from logic.templates import Template, blank_scenario, templates
 
 from .auth import can_edit
-from .state import evaluation, has_unsaved_changes, scenario, start_scenario
+from .state import STORED, evaluation, has_unsaved_changes, scenario, start_scenario
 
 PENDING = "new-programme-pending"  # the scenario waiting for the user to say what to do with unsaved work
 
@@ -35,6 +35,8 @@ def _choose(sc: Scenario) -> None:
 
 def _start(sc: Scenario) -> None:
     st.session_state.pop(PENDING, None)
+    # A new programme is no version of the scenario saved before it: saving it starts a new one.
+    st.session_state.pop(STORED, None)
     start_scenario(sc)
     from .navigation import STEPS, page  # noqa: PLC0415 - navigation knows the pages; this is one of them
 

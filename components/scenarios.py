@@ -18,10 +18,9 @@ from logic.views import stored_versions_table
 from .auth import can_edit, current_user, current_viewer, secrets_settings
 from .notice import remember_opening, show_notice
 from .sharing import deletions_section, sharing_panel
-from .state import evaluation, mark_saved, scenario, start_scenario
+from .state import STORED, evaluation, mark_saved, scenario, start_scenario
 from .tables import figures_table
 
-STORED = "stored"  # where the current scenario came from: {"scenario_id", "version", "locked"}
 UPLOADED = "uploaded-file"  # the last uploaded file opened, so a rerun does not open it again
 CURRENT = "current"
 SHOWN = "saved-shown"  # (id, name) of the saved scenario the history shows, for "Who can see it" below it

@@ -21,6 +21,7 @@ PROBLEMS = "problems"
 
 
 SAVED = "scenario_saved_key"  # the content of the scenario as last opened, started or saved
+STORED = "stored"  # where the current scenario came from in the store: {"scenario_id", "version", "locked"}
 
 
 def scenario() -> Scenario:

@@ -96,3 +96,14 @@ def test_starting_new_with_unsaved_changes_asks_first():
     at.button(key="pending-go").click().run()
     assert not at.exception
     assert inputs(at.session_state["scenario"]) == inputs(template("employment_support").load())
+
+
+def test_a_template_opened_after_a_saved_scenario_is_not_saved_as_its_next_version():
+    at = app()
+    # As after opening or saving version 3 of a saved scenario on the Scenarios page.
+    at.session_state["stored"] = {"scenario_id": "edge-of-care-1234", "version": 3, "locked": False}
+    at.switch_page(NEW).run()
+    at.button(key="template-employment_support").click().run()
+    assert not at.exception
+    assert at.session_state["scenario"].name == template("employment_support").load().name
+    assert "stored" not in at.session_state
