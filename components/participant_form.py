@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
 
 import streamlit as st
 
@@ -23,9 +22,12 @@ from .participant import JOIN
 
 ME = "p"  # ?p=TOKEN: this browser's anonymous token
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-SENT = "participant_sent"  # {round id: (stage, time)} of the last answers kept, for the acknowledgement
+OUTCOME = "participant_outcome"  # {round id: (stage, kind, words)}: what became of the last sending
 TRIES = "participant_code_tries"
 MAX_TRIES = 20  # wrong codes typed in one browser session before it is asked to stop
+# How often a phone looks for a new stage or a closed round. Each look is a (small) run on the server: 40 phones
+# every 8 s are 5 runs a second, which leaves room for the answers themselves to be acknowledged at once.
+WATCH_S = 8
 
 # Phones first: one narrow column, big type and big targets; no sidebar, no toolbar.
 _CSS = """
@@ -68,7 +70,6 @@ def page() -> None:
     if rnd is None or not rnd.is_open:
         _code_form(typed=bool(st.query_params.get(JOIN)), closed=rnd is not None)
         return
-    _watch(rnd.id, rnd.stage)
     _questions(rnd, _token())
 
 
@@ -100,15 +101,28 @@ def _code_form(typed: bool, closed: bool) -> None:
     st.rerun()
 
 
-@st.fragment(run_every=3)
-def _watch(round_id: str, stage: int) -> None:
-    """Every few seconds: has the facilitator started the second round or closed this one? Then redraw."""
+@st.fragment(run_every=WATCH_S)
+def _status(round_id: str, stage: int) -> None:
+    """Below the form, redrawn every few seconds: what became of the last sending, and a redraw of the whole
+    page when the facilitator starts the second round or closes this one.
+
+    The acknowledgement lives here, not only in the run that kept the answers: when this timer fires just
+    as that run ends, Streamlit can drop the end of the run's output (the new run replaces it), and a phone
+    must never be left without its "Thank you" for answers that were kept."""
     try:
         now = elicitation_store().get(round_id)
     except StoreError:
-        return
-    if now is None or not now.is_open or now.stage != stage:
+        now = None
+    if now is not None and (not now.is_open or now.stage != stage):
         st.rerun(scope="app")
+    outcome = st.session_state.get(OUTCOME, {}).get(round_id)
+    if outcome is None or outcome[0] != stage:
+        return
+    kind, words = outcome[1], outcome[2]
+    if kind == "success":
+        st.success(words, icon=":material/check_circle:")
+    else:
+        getattr(st, kind)(words)
 
 
 def _questions(rnd: Round, me: str) -> None:
@@ -116,7 +130,6 @@ def _questions(rnd: Round, me: str) -> None:
     st.caption(f"{plain(rnd.title)} · code {display_code(rnd.code)}")
     store = elicitation_store()
     mine = store.mine(rnd.id, me)
-    sent = st.session_state.get(SENT, {}).get(rnd.id)
     if rnd.stage == 2:
         st.info(
             "**Second round.** Below each question is what the room answered the first time, with no names. "
@@ -168,13 +181,8 @@ def _questions(rnd: Round, me: str) -> None:
         )
         send = st.form_submit_button("Send my answers", type="primary", width="stretch")
     if send:
-        sent = _send(rnd, me, typed, name) or sent
-    if sent is not None and sent[0] == rnd.stage:
-        st.success(
-            f"Thank you: your answers are in (received at {sent[1]:%H:%M:%S} UTC). "
-            "You can change them and send again while the round is open.",
-            icon=":material/check_circle:",
-        )
+        _send(rnd, me, typed, name)
+    _status(rnd.id, rnd.stage)
 
 
 def _first_reasons(store: ElicitationStore, rnd: Round) -> dict[str, list[str]]:
@@ -186,7 +194,12 @@ def _first_reasons(store: ElicitationStore, rnd: Round) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _send(rnd: Round, me: str, typed: dict[str, tuple], name: str) -> tuple[int, datetime] | None:
+def _say(rnd: Round, kind: str, words: str) -> None:
+    st.session_state.setdefault(OUTCOME, {})[rnd.id] = (rnd.stage, kind, words)
+
+
+def _send(rnd: Round, me: str, typed: dict[str, tuple], name: str) -> None:
+    """Check and keep the answers; what happened is said below the form (by _status)."""
     answers: list[Answer] = []
     problems: list[str] = []
     for i, (q, low, mode, high, reason) in enumerate(typed.values()):
@@ -201,23 +214,26 @@ def _send(rnd: Round, me: str, typed: dict[str, tuple], name: str) -> tuple[int,
     if not problems and not answers:
         problems.append("Please give at least one question's three values.")
     if problems:
-        st.error("Your answers were not sent:\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
-        return None
+        _say(rnd, "error", "Your answers were not sent:\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
+        return
     wait = rate_limit().wait(rnd.code, me)
     if wait:
-        st.warning(f"Many answers are arriving at once: please send again in {int(wait) + 1} seconds.")
-        return None
+        _say(rnd, "warning", f"Many answers are arriving at once: please send again in {int(wait) + 1} seconds.")
+        return
     try:
         when = elicitation_store().submit(rnd.id, me, answers, kept_name)
     except RoundClosed:
-        st.info("This round closed before your answers arrived, so they were not kept. Thank you for taking part.")
-        return None
+        _say(rnd, "info", "This round closed before your answers arrived, so they were not kept. Thank you.")
+        return
     except RoundFull as exc:
-        st.warning(f"Sorry: {exc}.")
-        return None
+        _say(rnd, "warning", f"Sorry: {exc}.")
+        return
     except StoreError:
-        st.error("Your answers could not be kept just now. Please send them again.")
-        return None
-    done = (rnd.stage, when)
-    st.session_state.setdefault(SENT, {})[rnd.id] = done
-    return done
+        _say(rnd, "error", "Your answers could not be kept just now. Please send them again.")
+        return
+    _say(
+        rnd,
+        "success",
+        f"Thank you: your answers are in (received at {when:%H:%M:%S} UTC). "
+        "You can change them and send again while the round is open.",
+    )

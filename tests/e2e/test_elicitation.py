@@ -25,7 +25,7 @@ from .helpers import go_to, open_app
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 PATH = "nodes.out-stays-home.rate_without"
-LIVE_S = 10_000  # the live view redraws every 2 s; the participant's page looks every 3 s
+LIVE_S = 20_000  # the live view redraws every 2 s; a participant's page looks every 8 s
 
 
 def _npv_histogram(page: Page) -> tuple[str, ...]:
