@@ -107,8 +107,12 @@ def toc_graph(sc: Scenario, highlight: str | None = None) -> None:
         sel if sel and sel[0] != "add" else None,
         not presenter,
     )
+    # Always there, empty or not: a refusal appearing above the map must not move the map in the page's
+    # tree (the browser would draw it afresh, losing its scroll).
+    notice = st.container()
     if sel is None:
-        show_problems(AREA)
+        with notice:
+            show_problems(AREA)
         map_area, panel = st.container(), None
     else:
         map_area, panel = st.columns([3, 2], gap="small")
