@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -175,12 +174,6 @@ def use_pool(doc: dict, q: Question, p: Pool, central: bool, entry: dict[str, An
     unc["parameters"] = params
     if entry is not None:
         doc["log"] = [*doc.get("log", []), entry]
-    return doc
-
-
-def use_pools(doc: dict, chosen: Sequence[tuple[Question, Pool, bool, dict[str, Any] | None]]) -> dict:
-    for q, p, central, entry in chosen:
-        doc = use_pool(doc, q, p, central, entry)
     return doc
 
 

@@ -39,6 +39,7 @@ from logic.elicitation_charts import answers_chart, answers_frame, pool_chart, p
 from logic.elicitation_use import (
     current_text,
     default_text,
+    default_unit,
     log_entry,
     plain,
     question_for,
@@ -338,6 +339,7 @@ def test_questions_about_amounts_and_other_inputs(ev):
     assert question_for(ev, "settings.discount_rate").percent
     assert question_for(ev, "nodes.act-mst.costs[0].per_year").unit == "£"
     assert question_for(ev, "nodes.out-stays-home.drop_off").current_low is not None
+    assert default_unit(ev, "nodes.out-stays-home.lag_years") == ""  # neither a share nor money: no unit
 
 
 def test_set_input_reaches_every_kind_of_path(ev):
