@@ -154,11 +154,11 @@ def test_a_box_deleted_with_its_links_listed_first_comes_back_with_undo(page, ap
     total, links = len(everything), [t for t in everything if OUTCOME in t.split("->")]
     click_box(page, OUTCOME)
     with app_rerun(page):
-        panel(page).get_by_role("button", name="Delete this box").click()
+        panel(page).get_by_role("button", name="Delete this box", exact=True).click()
     warning = panel(page).get_by_text(f"It takes {len(links)} links with it")
     expect(warning).to_be_visible()
     with app_rerun(page):
-        panel(page).get_by_role("button", name="Delete it").click()
+        panel(page).get_by_role("button", name="Delete it", exact=True).click()
     expect(box(page, OUTCOME)).to_have_count(0)
     assert not [t for t in links_drawn(page, total - len(links)) if OUTCOME in t.split("->")]
     assert key_figure(page, "NPV (fiscal)") != figures
