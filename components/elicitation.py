@@ -197,7 +197,7 @@ def _join(rnd: Round) -> None:
     link = f"{base}?join={rnd.code}"
     left, right = st.columns([1, 2], vertical_alignment="center")
     if rnd.is_open:
-        left.image(_qr_png(link), width=240, caption="Scan to answer")
+        left.image(_qr_png(link), width=240, caption="Scan to answer", output_format="PNG", alt=f"QR code for {link}")
     with right:
         st.markdown("**Join on a phone or laptop: scan the QR code, or go to**")
         st.code(f"{base}join", language=None)

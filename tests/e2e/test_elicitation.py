@@ -21,6 +21,7 @@ from logic.elicitation_store import ElicitationStore
 from logic.store import Store
 
 from .helpers import go_to, open_app
+from .test_accessibility import serious_findings
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
@@ -98,6 +99,8 @@ def test_a_room_answers_revises_and_its_pool_feeds_the_monte_carlo(page, browser
     ranges = page.locator("[data-testid='stVegaLiteChart']").filter(has_text="The room's answers")
     expect(ranges.locator("g.mark-rule.role-mark line")).to_have_count(3)  # one line per answer
     expect(page.get_by_text("“Local data <b>2024</b>”")).to_be_visible()  # as typed, never as HTML
+    # axe-core finds nothing serious on a phone's page or on the live view.
+    assert serious_findings(phones[1], "a participant's page") + serious_findings(page, "the live view") == []
 
     # The second (Delphi) round: the phones show the room's first answers; one person revises.
     page.get_by_role("button", name="Start the second round").click()
