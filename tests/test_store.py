@@ -48,7 +48,8 @@ def reset_postgres(url: str) -> None:
     """Empty the store's tables (the triggers would refuse to delete locked versions, so drop them)."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS toc_place_versions, toc_places, toc_versions, toc_scenarios, toc_store_meta CASCADE"))
+        tables = "toc_place_versions, toc_places, toc_versions, toc_scenarios, toc_store_meta"
+        conn.execute(text(f"DROP TABLE IF EXISTS {tables} CASCADE"))
         conn.execute(text("DROP FUNCTION IF EXISTS toc_refuse_version_change()"))
     engine.dispose()
 
