@@ -24,17 +24,16 @@ import asyncio
 import os
 import random
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.cold_start import _free_port, _healthy, _stop  # one way to start and stop a server
 
 ROOT = Path(__file__).resolve().parent.parent
 ACK_TARGET_MS = 1000.0
@@ -59,30 +58,6 @@ WATCH_COUNT = """() => {
     }
   }, 25);
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _serve(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
