@@ -63,12 +63,18 @@ def _send(phone: Page, low: float, mode: float, high: float, reason: str = "") -
 
 def _start_round(page: Page) -> str:
     page.get_by_text("Start a round: each person gives their own range").click()
-    page.locator("[data-testid='stMultiSelect']").filter(has_text="Inputs to ask about").click()
+    inputs = page.locator("[data-testid='stMultiSelect']").filter(has_text="Inputs to ask about")
+    inputs.click()
     page.keyboard.type("rate without (counterfactual)")
     page.get_by_role("option").filter(has_text="Stays out of care").first.click()
     page.keyboard.press("Escape")
+    # The list sends its choice when it loses focus, as when a person clicks elsewhere on the page.
+    page.get_by_text("Everyone in the room answers on their own phone").click()
+    expect(page.get_by_text("Question 1", exact=True)).to_be_visible()
     page.get_by_text("Triangular", exact=True).click()
-    page.get_by_role("button", name="Start the round").click()
+    start = page.get_by_role("button", name="Start the round")
+    expect(start).to_be_enabled()
+    start.click()
     code = page.locator(".elicit-code")
     expect(code).to_be_visible()
     expect(page.get_by_text("0 people have answered")).to_be_visible()
